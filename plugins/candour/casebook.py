@@ -1,0 +1,167 @@
+"""The casebook: every file in the cases folder, accounted for as published, draft or error."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+
+from . import rules
+from .loader import Source, read_case
+from .model import SLUG_RE, Case
+from .problems import Problem, sort_key
+from .validation import check_source
+from .vocabulary import Vocabulary
+
+#: Files in the cases folder that are neither cases nor errors (the vocabulary file is also allowed).
+IGNORED_NAMES = frozenset({"README.md", ".gitkeep", ".gitignore", ".DS_Store", "Thumbs.db"})
+
+
+@dataclass
+class Entry:
+    """One case file, checked."""
+
+    slug: str
+    path: FsPath
+    source: Source
+    case: Case | None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def file(self) -> str:
+        return self.source.file
+
+    @property
+    def ok(self) -> bool:
+        return self.case is not None
+
+
+@dataclass
+class Casebook:
+    """Published cases (newest first), drafts, and every problem, from one folder."""
+
+    cases: list[Entry] = field(default_factory=list)
+    drafts: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    checked: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def files_with_errors(self) -> list[str]:
+        return sorted({p.file for p in self.errors})
+
+    def summary(self) -> dict[str, object]:
+        bad = len(self.files_with_errors)
+        data: dict[str, object] = {
+            "files": self.checked,
+            "published": len(self.cases),
+            "drafts": len(self.drafts),
+            "files_with_errors": bad,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+        }
+        plural = "s" * (self.checked != 1)
+        data["line"] = (f"{self.checked} file{plural} checked: {len(self.cases)} published, "
+                        f"{len(self.drafts)} draft{'s' * (len(self.drafts) != 1)}, "
+                        f"{bad} with errors ({len(self.errors)} error{'s' * (len(self.errors) != 1)}"
+                        f", {len(self.warnings)} warning{'s' * (len(self.warnings) != 1)})")
+        return data
+
+    def by(self, field_name: str) -> dict[str, list[Entry]]:
+        """Published cases grouped by a vocabulary field: 'region', 'services', 'themes' or 'partners'."""
+        groups: dict[str, list[Entry]] = defaultdict(list)
+        for entry in self.cases:
+            assert entry.case is not None
+            value = getattr(entry.case, field_name)
+            for term in [value] if isinstance(value, str) else value:
+                groups[term].append(entry)
+        return dict(groups)
+
+
+def display_name(path: FsPath, root: FsPath | None) -> str:
+    """How a file is named in messages: relative to the project root, with forward slashes."""
+    if root is not None:
+        try:
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
+    return path.as_posix()
+
+
+def check_file(path: FsPath, vocabulary: Vocabulary, options: rules.Options, root: FsPath | None = None) -> Entry:
+    """Read and check one case file, its name included."""
+    display = display_name(path, root)
+    source = read_case(path, display)
+    case, problems = check_source(source, vocabulary, options)
+    slug = path.stem
+    if not SLUG_RE.match(slug):
+        problems.insert(0, Problem(display, 1, (), f"the file name {path.name!r} cannot be a web address",
+                                   f"rename it to '{suggest_slug(slug)}.md': lower-case letters, digits and "
+                                   "single hyphens"))
+        case = None
+    return Entry(slug, path, source, case, problems)
+
+
+def suggest_slug(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug or "my-case"
+
+
+def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | None = None, *,
+         root: FsPath | None = None, vocabulary_file: FsPath | None = None) -> Casebook:
+    """Check every file below `cases_dir`. Never raises for bad case content."""
+    options = options or rules.Options()
+    book = Casebook()
+    files = sorted(_walk(cases_dir))
+    skip = {vocabulary_file.resolve()} if vocabulary_file else set()
+    stems: dict[str, list[FsPath]] = defaultdict(list)
+    for path in files:
+        if path.resolve() in skip or (path.name in IGNORED_NAMES and path.parent == cases_dir):
+            continue
+        book.checked += 1
+        display = display_name(path, root)
+        if path.parent != cases_dir:
+            book.problems.append(Problem(display, 1, (), "cases must be directly in the cases folder",
+                                         f"move it to '{display_name(cases_dir / path.name, root)}'"))
+            continue
+        if path.suffix != ".md":
+            book.problems.append(Problem(display, 1, (), f"{path.name!r} is not a case file: only '.md' files are cases",
+                                         f"rename it to '{suggest_slug(path.stem)}.md' if it is a case, "
+                                         "or move it out of the cases folder"))
+            continue
+        stems[path.stem.casefold()].append(path)
+        entry = check_file(path, vocabulary, options, root)
+        book.problems.extend(entry.problems)
+        if entry.case is None:
+            continue
+        (book.drafts if entry.case.draft else book.cases).append(entry)
+    for same in stems.values():
+        if len(same) > 1:
+            names = ", ".join(p.name for p in same)
+            for path in same:
+                book.problems.append(Problem(display_name(path, root), 1, (),
+                                             f"these files differ only by capital letters: {names}",
+                                             "give each case its own name; web addresses ignore capitals"))
+    bad = {p.file for p in book.errors}
+    book.cases = [e for e in book.cases if e.file not in bad]
+    book.drafts = [e for e in book.drafts if e.file not in bad]
+    book.cases.sort(key=lambda e: (e.case.published, e.slug) if e.case else (None, e.slug), reverse=True)
+    book.problems.sort(key=sort_key)
+    return book
+
+
+def _walk(folder: FsPath) -> Iterable[FsPath]:
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames.sort()
+        for name in filenames:
+            yield FsPath(dirpath) / name

@@ -1,0 +1,254 @@
+"""Bytes -> front-matter, body and a line map; every failure becomes a located Problem.
+
+MkDocs parses front-matter itself and swallows YAML errors (`mkdocs/utils/meta.py`), so
+Candour reads every case file here, before MkDocs sees it, and never raises on bad input:
+a file that cannot be read gives a `Source` with `front_matter=None` and its problems.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+
+import yaml
+
+from .problems import Path, Problem
+
+try:  # The C loader is several times faster; PyYAML without libyaml still works.
+    from yaml import CSafeLoader as SafeLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader  # type: ignore[assignment]
+
+#: Largest case file read at all. A long case is ~20 KB; the limit keeps parsing cheap and bounded.
+MAX_BYTES = 1_000_000
+#: Deepest nesting accepted in front-matter. Real cases nest three levels; libyaml's composer
+#: recurses in C and crashes the interpreter somewhere past ~50,000 levels.
+MAX_DEPTH = 100
+#: Below this many characters, YAML cannot nest deeply enough to matter, so the depth scan is skipped.
+_DEPTH_SCAN_FROM = 2 * MAX_DEPTH
+
+FENCE = "---"
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass
+class Source:
+    """One case file as read: front-matter (or None if unreadable), body, and where things are."""
+
+    file: str
+    front_matter: dict[str, Any] | None
+    body: str = ""
+    fm_line: int = 1
+    body_line: int = 1
+    lines: dict[Path, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def line_of(self, path: Path) -> int:
+        """The line of `path`, or of its nearest ancestor that exists; the opening fence otherwise."""
+        for end in range(len(path), 0, -1):
+            line = self.lines.get(tuple(path[:end]))
+            if line is not None:
+                return line
+        return self.fm_line
+
+    def problem(self, path: Path, message: str, hint: str = "", *, line: int | None = None) -> Problem:
+        return Problem(self.file, line or self.line_of(path), tuple(path), message, hint)
+
+
+def read_case(path: FsPath, display: str) -> Source:
+    """Read and parse the case file at `path`; `display` is the name used in messages."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return _failed(display, 1, f"the file is {size:,} bytes, over the limit of {MAX_BYTES:,}",
+                           "a case is a few pages of text: move images and attachments out of the file")
+        data = path.read_bytes()
+    except OSError as exc:
+        return _failed(display, 1, f"the file cannot be read: {exc.strerror or exc}", "check that it is a regular file")
+    return parse_case(data, display)
+
+
+def parse_case(data: bytes, display: str) -> Source:
+    """Parse the bytes of a case file. Never raises for any input."""
+    if len(data) > MAX_BYTES:
+        return _failed(display, 1, f"the file is {len(data):,} bytes, over the limit of {MAX_BYTES:,}",
+                       "a case is a few pages of text: move images and attachments out of the file")
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return _failed(display, line, "the file is not valid UTF-8 text",
+                       "save it as UTF-8 (in most editors: Save As, then Encoding: UTF-8)")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    if lines[0].rstrip() != FENCE:
+        return _failed(display, 1, "the file has no front-matter",
+                       "a case starts with a line '---', then its fields such as 'title: ...', "
+                       "then another line '---'; run 'candour new' for a template")
+    close = next((i for i in range(1, len(lines)) if lines[i].rstrip() in (FENCE, "...")), None)
+    if close is None:
+        return _failed(display, 1, "the front-matter is never closed",
+                       "add a line with just '---' after the last field, before the text of the case")
+    source = Source(display, None, body="\n".join(lines[close + 1:]), fm_line=1, body_line=close + 2)
+    _parse_front_matter(source, "\n".join(lines[1:close]), first_line=2)
+    return source
+
+
+def parse_yaml(data: bytes, display: str) -> Source:
+    """Parse a whole YAML data file (the vocabulary, mkdocs.yml) with the same guarantees."""
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _failed(display, data[: exc.start].count(b"\n") + 1, "the file is not valid UTF-8 text",
+                       "save it as UTF-8")
+    source = Source(display, None)
+    _parse_front_matter(source, text.replace("\r\n", "\n"), first_line=1)
+    return source
+
+
+def _failed(display: str, line: int, message: str, hint: str) -> Source:
+    return Source(display, None, problems=[Problem(display, line, (), message, hint)])
+
+
+def _parse_front_matter(source: Source, text: str, first_line: int) -> None:
+    """Fill `source.front_matter`, `source.lines` and `source.problems` from the YAML text."""
+    offset = first_line  # YAML marks count lines from 0
+    if len(text) >= _DEPTH_SCAN_FROM:
+        try:
+            depth, depth_line = _max_depth(text)
+        except yaml.YAMLError as exc:
+            source.problems.append(_yaml_problem(source.file, exc, text, offset))
+            return
+        if depth > MAX_DEPTH:
+            source.problems.append(Problem(source.file, depth_line + offset, (),
+                                           f"the front-matter nests {depth} levels deep",
+                                           f"no field needs more than a few levels; at most {MAX_DEPTH} are read"))
+            return
+    loader = SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            source.front_matter = {}
+            return
+        ok = _walk(source, node, offset)
+        if not ok:
+            return
+        data = loader.construct_document(node)
+    except yaml.YAMLError as exc:
+        source.problems.append(_yaml_problem(source.file, exc, text, offset))
+        return
+    except RecursionError:
+        source.problems.append(Problem(source.file, first_line, (), "the front-matter nests too deeply to read",
+                                       "no field needs more than a few levels of indentation"))
+        return
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        kind = "a list" if isinstance(data, list) else "a single value"
+        source.problems.append(Problem(source.file, first_line, (), f"the front-matter is {kind}, not a set of fields",
+                                       "write one field per line, like 'title: Our referral pilot'"))
+        return
+    source.front_matter = data
+
+
+def _max_depth(text: str) -> tuple[int, int]:
+    """Deepest collection nesting in `text`, from libyaml's event stream (iterative, so safe)."""
+    depth = best = best_line = 0
+    for event in yaml.parse(text, Loader=SafeLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > best:
+                best, best_line = depth, event.start_mark.line
+            if depth > MAX_DEPTH:
+                break
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    return best, best_line
+
+
+def _walk(source: Source, root: yaml.Node, offset: int) -> bool:
+    """Record the line of every key and list item; report duplicate keys, aliases and odd keys.
+
+    Iterative, and each node is visited once, so neither deep nesting nor alias bombs can blow up.
+    Returns False when the document must not be constructed (it uses aliases).
+    """
+    seen: set[int] = set()
+    ok = True
+    stack: list[tuple[yaml.Node, Path]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen:
+            source.problems.append(source.problem(path, "YAML aliases ('*name') are not allowed in a case",
+                                                  "write the value out in full"))
+            ok = False
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            first_seen: dict[str, int] = {}
+            for key_node, value_node in node.value:
+                line = key_node.start_mark.line + offset
+                if not isinstance(key_node, yaml.ScalarNode):
+                    source.problems.append(Problem(source.file, line, path, "a field name must be a plain word",
+                                                   "write 'name: value'"))
+                    ok = False
+                    continue
+                key = key_node.value
+                if key in first_seen:
+                    source.problems.append(Problem(
+                        source.file, line, (*path, key), f"this field appears twice (first on line {first_seen[key]})",
+                        "keep one of them: YAML would silently use only the last one"))
+                    continue
+                first_seen[key] = line
+                source.lines[(*path, key)] = line
+                stack.append((value_node, (*path, key)))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                source.lines[(*path, index)] = item.start_mark.line + offset
+                stack.append((item, (*path, index)))
+    return ok
+
+
+_YAML_HINTS = (
+    ("mapping values are not allowed", "text that contains ': ' must be in quotes, like title: \"Pilot: year one\""),
+    ("found character '\\t'", "indent with spaces, not tabs"),
+    ("could not find expected ':'", "every field needs 'name: value'; check this line and the one above "
+                                    "for a missing colon or an unclosed quote"),
+    ("did not find expected key", "check the indentation: items of one list or fields of one setback "
+                                  "must line up"),
+    ("did not find expected '-' indicator", "each item of a list starts with '- ' at the same indentation"),
+    ("found unexpected end of stream", "a quote or bracket is opened and never closed"),
+    ("found undefined tag handle", "remove the '!' tag: case fields are plain text, lists and dates"),
+    ("could not determine a constructor", "remove the '!' tag: case fields are plain text, lists and dates"),
+    ("found undefined alias", "'*' starts an alias in YAML: put the text in quotes"),
+    ("found character '@'", "text that starts with '@' or '`' must be in quotes"),
+    ("found character '`'", "text that starts with '@' or '`' must be in quotes"),
+    ("special characters are not allowed", "remove control characters from the file"),
+    ("unacceptable character", "remove control characters from the file"),
+)
+
+
+def _yaml_problem(file: str, exc: yaml.YAMLError, text: str, offset: int) -> Problem:
+    """A YAML error as a located problem, in words a non-programmer can act on."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is not None:
+        line = mark.line + offset
+    elif isinstance(getattr(exc, "position", None), int):  # ReaderError: bad characters
+        line = text[: exc.position].count("\n") + offset  # type: ignore[attr-defined]
+    else:
+        line = offset - 1
+    if isinstance(exc, yaml.MarkedYAMLError):
+        what = exc.problem or exc.context or "invalid YAML"
+    else:
+        what = (str(exc).splitlines() or ["invalid YAML"])[0]
+    hint = next((h for key, h in _YAML_HINTS if key in str(exc)),
+                "check the quotes, colons and indentation on this line and the one above")
+    return Problem(file, max(line, 1), (), f"the front-matter is not valid YAML: {_bounded(what.strip())}", hint)
+
+
+def _bounded(text: str, limit: int = 160) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,211 @@
+"""The case schema: the single source of truth for types, the JSON Schema and the field reference.
+
+The model checks what a type can say (text, lists, dates, vocabulary terms, allowed keys).
+Candour's own rules (placeholders, denials, word counts, cross-field conditions) live in
+`rules.py`, which runs even when some fields here fail, so one run reports every problem.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StrictBool,
+    ValidationInfo,
+)
+from pydantic_core import PydanticCustomError
+
+from .problems import quote
+from .vocabulary import Vocabulary
+
+SCHEMA_VERSION = 1
+STATUSES = ("planned", "in-progress", "paused", "completed", "stopped")
+ATTRIBUTIONS = ("named", "anonymised")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_PARTIAL_DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+
+
+def candour_error(message: str, hint: str = "") -> PydanticCustomError:
+    """A validation error whose message and hint reach the contributor unchanged."""
+    # The template is only "{message}": user text inside `message` is never treated as a template.
+    return PydanticCustomError("candour", "{message}", {"message": message, "hint": hint})
+
+
+def _not_datetime(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        raise candour_error("a date cannot have a time", "write just the date, like 2024-03-15")
+    return value
+
+
+def _partial_date(value: Any) -> str:
+    value = _not_datetime(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and 1900 <= value <= 2200:
+        raise candour_error("the month is missing", f"write it as {value}-01 (YYYY-MM) or a full date YYYY-MM-DD")
+    if not isinstance(value, str) or not (m := _PARTIAL_DATE_RE.match(value.strip())):
+        raise candour_error(f"{quote(value)} is not a date", "write it as YYYY-MM, like 2024-03, or YYYY-MM-DD")
+    year, month, day = m.groups()
+    try:
+        dt.date(int(year), int(month), int(day or 1))
+    except ValueError:
+        raise candour_error(f"{quote(value)} is not a real date", "check the month (01-12) and the day") from None
+    return value.strip()
+
+
+def _full_date(value: Any) -> dt.date:
+    value = _not_datetime(value)
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise candour_error(f"{quote(value)} is not a full date", "write it as YYYY-MM-DD, like 2024-03-15")
+
+
+def _http_url(value: str) -> str:
+    parts = urlsplit(value.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise candour_error(f"{quote(value)} is not a web address", "use a full link starting with https://")
+    return value.strip()
+
+
+def did_you_mean(word: str, options: list[str]) -> str:
+    """A 'did you mean' suggestion, or '' when nothing is close."""
+    match = difflib.get_close_matches(word.lower(), options, n=1, cutoff=0.6)
+    return f"did you mean '{match[0]}'?" if match else ""
+
+
+def _term(kind: str) -> Any:
+    def check(value: str, info: ValidationInfo) -> str:
+        vocabulary = (info.context or {}).get("vocabulary")
+        if isinstance(vocabulary, Vocabulary) and (kind, value) not in vocabulary:
+            allowed = vocabulary.allowed(kind)
+            suggestion = did_you_mean(value, allowed)
+            hint = f"{suggestion} " if suggestion else ""
+            raise candour_error(f"{quote(value)} is not one of the {kind}",
+                                f"{hint}allowed: {', '.join(allowed)}".strip())
+        return value
+
+    return Annotated[str, AfterValidator(check), Field(json_schema_extra={"x-vocabulary": kind})]
+
+
+Text = Annotated[str, Field(min_length=1)]
+PartialDate = Annotated[
+    str,
+    BeforeValidator(_partial_date),
+    Field(json_schema_extra={"pattern": _PARTIAL_DATE_RE.pattern, "examples": ["2024-03", "2024-03-15"]}),
+]
+FullDate = Annotated[dt.date, BeforeValidator(_full_date)]
+Url = Annotated[str, AfterValidator(_http_url), Field(json_schema_extra={"format": "uri", "pattern": "^https?://"})]
+Region = _term("regions")
+Service = _term("services")
+Theme = _term("themes")
+Partner = _term("partners")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Setback(_Strict):
+    """One thing that went wrong."""
+
+    what: Text = Field(description="What went wrong, in a sentence or more.")
+    why: Text | None = Field(None, description="Why it happened, as far as the team knows.")
+    impact: Text | None = Field(None, description="What it cost: time, money, people, trust.")
+    response: Text | None = Field(None, description="What the team did about it.")
+    themes: list[Theme] = Field(default_factory=list, description="Themes of this setback, if they differ from the case's.")
+
+
+class Update(_Strict):
+    """One entry of the journal kept while the work goes on."""
+
+    date: PartialDate = Field(description="When: YYYY-MM-DD, or YYYY-MM.")
+    note: Text = Field(description="What happened: progress, a setback, a change of plan.")
+
+
+class Contributor(_Strict):
+    name: Text = Field(description="The person's name.")
+    role: Text = Field(description="Their role in the work, e.g. 'Programme manager'.")
+
+
+class SourceLink(_Strict):
+    title: Text = Field(description="What the link is, e.g. 'Evaluation report'.")
+    url: Url = Field(description="A full web address starting with http:// or https://.")
+
+
+class Case(_Strict):
+    """The front-matter of one case file."""
+
+    title: Annotated[str, Field(min_length=10, max_length=150)] = Field(
+        description="The case's title: what was tried, and where (10 to 150 characters).")
+    summary: Text = Field(description="Plain text, 20 to 120 words: what was tried and how it went.")
+    status: Literal[STATUSES] = Field(  # type: ignore[valid-type]
+        description="Where the work is now.")
+    started: PartialDate = Field(description="When the work started: YYYY-MM or YYYY-MM-DD.")
+    ended: PartialDate | None = Field(
+        None, description="When it ended. Required when completed or stopped; not allowed when planned or in progress.")
+    published: FullDate = Field(description="When this case was first published: YYYY-MM-DD.")
+    place: Text = Field(description="Where, in words, e.g. 'Greater Essex'.")
+    region: Region = Field(description="The region, from the regions vocabulary.")  # type: ignore[valid-type]
+    services: list[Service] = Field(min_length=1, description="The services involved, at least one.")  # type: ignore[valid-type]
+    themes: list[Theme] = Field(min_length=1, description="What the case is about, at least one theme.")  # type: ignore[valid-type]
+    attribution: Literal[ATTRIBUTIONS] = Field(  # type: ignore[valid-type]
+        description="'named' to name the organisations, 'anonymised' to describe them instead.")
+    organisations: list[Text] | None = Field(
+        None, description="The organisations involved. Required when named; not allowed when anonymised.")
+    described_as: Text | None = Field(
+        None, description="Required when anonymised: who did the work, without naming them, "
+                          "e.g. 'A district council in the East of England'.")
+    setbacks: list[Setback] = Field(min_length=1, description="What went wrong: at least one setback.")
+    do_differently: list[Text] = Field(
+        min_length=1, description="What the team would do differently next time: at least one item.")
+    partners: list[Partner] = Field(  # type: ignore[valid-type]
+        default_factory=list, description="Kinds of partner involved, from the partners vocabulary.")
+    what_worked: list[Text] = Field(default_factory=list, description="What worked.")
+    updates: list[Update] = Field(default_factory=list, description="A dated journal of progress and setbacks.")
+    reviewed: FullDate | None = Field(None, description="When the case was last checked as still accurate: YYYY-MM-DD.")
+    contributors: list[Contributor] = Field(
+        default_factory=list, description="Who wrote the case (name and role). Not allowed when anonymised.")
+    sources: list[SourceLink] = Field(default_factory=list, description="Links to reports and evidence.")
+    network: Text | None = Field(None, description="The peer network the case was shared through.")
+    illustrative: StrictBool = Field(
+        False, description="true for a fictional example case: its page says so.")
+    draft: StrictBool = Field(False, description="true to check the case without publishing it.")
+
+
+FIELDS: tuple[str, ...] = tuple(Case.model_fields)
+REQUIRED: tuple[str, ...] = tuple(name for name, f in Case.model_fields.items() if f.is_required())
+
+
+def case_schema(vocabulary: Vocabulary | None = None) -> dict[str, Any]:
+    """The JSON Schema of the front-matter, with the vocabulary's terms as enums."""
+    schema = Case.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://candour.invalid/schema/case-v{SCHEMA_VERSION}.schema.json"
+
+    def fill(node: Any) -> None:
+        if isinstance(node, dict):
+            kind = node.get("x-vocabulary")
+            if kind and vocabulary is not None:
+                node["enum"] = vocabulary.allowed(kind)
+            for value in node.values():
+                fill(value)
+        elif isinstance(node, list):
+            for value in node:
+                fill(value)
+
+    fill(schema)
+    return schema

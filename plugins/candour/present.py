@@ -1,0 +1,93 @@
+"""Data for the page templates: labels resolved, dates in words. No HTML here; that is the templates' job."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from typing import Any
+
+from .model import Case
+from .vocabulary import Vocabulary
+
+STATUS_LABELS = {
+    "planned": "Planned",
+    "in-progress": "In progress",
+    "paused": "Paused",
+    "completed": "Completed",
+    "stopped": "Stopped",
+}
+
+
+def month_year(value: str) -> str:
+    """'2024-03' or '2024-03-15' -> 'March 2024'."""
+    year, month = value.split("-")[:2]
+    return f"{calendar.month_name[int(month)]} {year}"
+
+
+def long_date(value: dt.date | str) -> str:
+    """A full date in words, '15 March 2024'; a partial one as 'March 2024'."""
+    if isinstance(value, str):
+        if len(value) == 7:
+            return month_year(value)
+        value = dt.date.fromisoformat(value)
+    return f"{value.day} {calendar.month_name[value.month]} {value.year}"
+
+
+def period(case: Case) -> str:
+    start = month_year(case.started)
+    if case.ended:
+        return f"{start} to {month_year(case.ended)}"
+    return f"Since {start}" if case.status in ("in-progress", "paused") else f"From {start}"
+
+
+def _terms(vocabulary: Vocabulary, kind: str, terms: list[str]) -> list[dict[str, str]]:
+    return [{"term": t, "label": vocabulary.label(kind, t)} for t in terms]
+
+
+def listing_view(case: Case | None, url: str, vocabulary: Vocabulary) -> dict[str, Any]:
+    """What a list of cases shows for one case."""
+    assert case is not None
+    return {
+        "url": url,
+        "title": case.title,
+        "summary": case.summary,
+        "status": case.status,
+        "status_label": STATUS_LABELS[case.status],
+        "region": {"term": case.region, "label": vocabulary.label("regions", case.region)},
+        "services": _terms(vocabulary, "services", case.services),
+        "themes": _terms(vocabulary, "themes", case.themes),
+        "partners": _terms(vocabulary, "partners", case.partners),
+        "published": case.published.isoformat(),
+        "published_label": long_date(case.published),
+    }
+
+
+def case_view(case: Case | None, vocabulary: Vocabulary) -> dict[str, Any]:
+    """Everything a case page shows above and below its body."""
+    assert case is not None
+    view = listing_view(case, "", vocabulary)
+    view.update({
+        "period": period(case),
+        "place": case.place,
+        "attribution": case.attribution,
+        "who": case.organisations if case.attribution == "named" else None,
+        "described_as": case.described_as,
+        "network": case.network,
+        "reviewed_label": long_date(case.reviewed) if case.reviewed else None,
+        "illustrative": case.illustrative,
+        "do_differently": case.do_differently,
+        "setbacks": [
+            {
+                "what": s.what, "why": s.why, "impact": s.impact, "response": s.response,
+                "themes": _terms(vocabulary, "themes", s.themes),
+            }
+            for s in case.setbacks
+        ],
+        "what_worked": case.what_worked,
+        "updates": [{"date": u.date, "date_label": long_date(u.date), "note": u.note}
+                    for u in sorted(case.updates, key=lambda u: u.date, reverse=True)],
+        "sources": [{"title": s.title, "url": s.url} for s in case.sources],
+        "contributors": ([] if case.attribution == "anonymised"
+                         else [{"name": p.name, "role": p.role} for p in case.contributors]),
+    })
+    return view

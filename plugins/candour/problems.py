@@ -1,0 +1,108 @@
+"""The Problem record and its output formats (text, GitHub annotations, JSON).
+
+Every check in Candour reports through this one record so that the CLI, the MkDocs
+plugin and the tests all print the same located, actionable message:
+
+    cases/<file>.md:<line>: <field path>: <what is wrong> (<how to fix it>)
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+Path = tuple[str | int, ...]
+
+#: Longest piece of user input quoted back in a message: messages never echo an unbounded input.
+QUOTE_LIMIT = 60
+
+
+def quote(value: object) -> str:
+    """Quote a piece of user input for a message, shortened to `QUOTE_LIMIT` characters."""
+    text = str(value)
+    if len(text) > QUOTE_LIMIT:
+        text = text[: QUOTE_LIMIT - 1] + "…"
+    return repr(text) if "'" not in text else '"' + text.replace('"', '\\"') + '"'
+
+
+def format_path(path: Sequence[str | int]) -> str:
+    """`("setbacks", 1, "what")` -> `setbacks[1].what`; an empty path is the file itself."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One located problem in one file."""
+
+    file: str
+    line: int
+    path: Path
+    message: str
+    hint: str = ""
+    severity: Severity = "error"
+
+    @property
+    def field(self) -> str:
+        return format_path(self.path)
+
+    def text(self) -> str:
+        where = f"{self.file}:{self.line}: "
+        field = f"{self.field}: " if self.path else ""
+        hint = f" ({self.hint})" if self.hint else ""
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{where}{prefix}{field}{self.message}{hint}"
+
+    def github(self) -> str:
+        title = f"Candour: {self.field}" if self.path else "Candour"
+        props = f"file={_gh_property(self.file)},line={self.line},title={_gh_property(title)}"
+        body = f"{self.field}: {self.message}" if self.path else self.message
+        if self.hint:
+            body += f" ({self.hint})"
+        return f"::{self.severity} {props}::{_gh_data(body)}"
+
+    def as_dict(self) -> dict[str, object]:
+        data = asdict(self)
+        data["path"] = list(self.path)
+        data["field"] = self.field
+        return data
+
+
+def _gh_data(text: str) -> str:
+    # The escaping GitHub's workflow-command parser expects for a message.
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+Format = Literal["text", "github", "json"]
+FORMATS: tuple[Format, ...] = ("text", "github", "json")
+
+
+def sort_key(problem: Problem) -> tuple[str, int, str]:
+    return (problem.file, problem.line, problem.field)
+
+
+def render(problems: Iterable[Problem], fmt: Format, summary: dict[str, object] | None = None) -> str:
+    """Render problems in one of `FORMATS`; text and github end with the summary line."""
+    ordered = sorted(problems, key=sort_key)
+    if fmt == "json":
+        return json.dumps(
+            {"problems": [p.as_dict() for p in ordered], "summary": summary or {}},
+            indent=2,
+            ensure_ascii=False,
+        )
+    lines = [p.github() if fmt == "github" else p.text() for p in ordered]
+    if summary is not None:
+        lines.append(str(summary["line"]))
+    return "\n".join(lines)

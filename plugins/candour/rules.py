@@ -1,0 +1,248 @@
+"""Candour's rules beyond types: real setbacks, real lessons, consistent fields.
+
+Each rule reads the raw front-matter and looks only at values of the right type, so the rules
+run even when the model rejects other fields, and one run reports every problem.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from .loader import Source
+from .model import _partial_date  # the same date parsing as the model
+from .problems import Path, Problem, format_path, quote
+
+#: Default for the plugin option `min_words`.
+MIN_WORDS = 8
+SUMMARY_WORDS = (20, 120)
+
+_WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
+
+# A whole value that says nothing. Compared after lower-casing and trimming punctuation.
+_EMPTY_VALUES = frozenset({
+    "none", "nothing", "n/a", "na", "nil", "null", "tbc", "tbd", "tba", "todo", "to do", "fixme", "xxx", "x",
+    "-", "--", "...", "…", "?", "??", "placeholder", "unknown", "not applicable", "not known", "to be confirmed",
+    "to be decided", "to be added", "to be agreed", "to follow", "see above", "as above", "same as above",
+    "see below", "etc", "lorem ipsum", "test", "example", "none so far", "nothing yet", "no comment",
+})
+# Placeholder markers anywhere in a value.
+_PLACEHOLDER_RE = re.compile(
+    r"\b(?:TODO|TBC|TBD|TBA|FIXME|XXX+)\b|\bN/A\b|lorem ipsum|\[\s*(?:insert|add|your|describe|write|enter)\b[^\]]*\]"
+    r"|<\s*(?:insert|add|your|describe|write|enter)\b[^>]*>|\{\{[^}]*\}\}",
+    re.IGNORECASE,
+)
+_SETBACK_NOUNS = (r"(?:setbacks?|problems?|issues?|challenges?|difficult(?:y|ies)|obstacles?|hiccups?|"
+                  r"hitch(?:es)?|snags?|failures?|mistakes?|barriers?|concerns?)")
+_QUALIFIERS = r"(?:(?:real|major|significant|big|serious|notable|particular|obvious|many|any|great|real)\s+)*"
+# A setback that says there were none.
+_DENIAL_RE = re.compile(
+    rf"\b(?:no|zero|not\s+any|there\s+were\s+no|we\s+had\s+no)\s+{_QUALIFIERS}{_SETBACK_NOUNS}\b"
+    rf"|\b(?:did\s*n[o’']?t|did\s+not|never)\s+(?:have|face|encounter|experience|hit|run\s+into|see)\s+"
+    rf"(?:any\s+)?{_QUALIFIERS}{_SETBACK_NOUNS}\b"
+    r"|\bnothing\s+(?:\w+\s+){0,2}went\s+wrong\b|\beverything\s+(?:\w+\s+){0,2}went\s+(?:to\s+plan|well|smoothly|fine)"
+    r"|\bwent\s+(?:smoothly|without\s+a\s+hitch|(?:according\s+)?to\s+plan|perfectly)"
+    r"|\b(?:none|nothing)\s+(?:to\s+report|of\s+note|worth\s+mentioning)\b"
+    r"|\bno\s+lessons\b|\bfree\s+of\s+(?:problems|issues|setbacks)\b",
+    re.IGNORECASE,
+)
+# A "do differently" item that says nothing would change.
+_NO_CHANGE_RE = re.compile(
+    r"\b(?:nothing|not\s+(?:a\s+)?thing|not\s+much|very\s+little|no\s+changes?|none)\b.{0,40}"
+    r"\b(?:differently|change|different|improve)\b"
+    r"|\bwould\s*(?:n[o’']?t|\s+not)\s+(?:do|change)\s+(?:anything|a\s+thing)\b"
+    r"|\b(?:do|did|doing)\s+(?:it\s+)?(?:all|everything|exactly)\s+(?:the\s+)?same\b"
+    r"|\bsame\s+again\b|\bno\s+regrets\b",
+    re.IGNORECASE,
+)
+# Words that turn a denial into a real setback: "no problems at first, but then ...".
+_CONTRAST_RE = re.compile(r"\b(?:but|however|until|although|though|yet|except|apart\s+from|other\s+than)\b",
+                          re.IGNORECASE)
+_HTML_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
+
+# Where free text lives in a case, as (field, sub-field) pairs; None means the value itself.
+_TEXT_FIELDS: tuple[tuple[str, tuple[str, ...] | None, bool], ...] = (
+    # (field, sub-fields of each item or None for a plain value, is a list)
+    ("title", None, False),
+    ("summary", None, False),
+    ("place", None, False),
+    ("described_as", None, False),
+    ("network", None, False),
+    ("organisations", None, True),
+    ("do_differently", None, True),
+    ("what_worked", None, True),
+    ("setbacks", ("what", "why", "impact", "response"), True),
+    ("updates", ("note",), True),
+    ("contributors", ("name", "role"), True),
+    ("sources", ("title",), True),
+)
+
+
+@dataclass(frozen=True)
+class Options:
+    min_words: int = MIN_WORDS
+
+
+def count_words(text: str) -> int:
+    return len(_WORD_RE.findall(text))
+
+
+def text_values(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
+    """Every free-text value in the front-matter with its path; values of the wrong type are skipped."""
+    for name, subfields, is_list in _TEXT_FIELDS:
+        value = data.get(name)
+        items: list[tuple[Path, Any]] = (
+            [((name, i), item) for i, item in enumerate(value)] if is_list and isinstance(value, list)
+            else [] if is_list else [((name,), value)]
+        )
+        for path, item in items:
+            if subfields is None:
+                if isinstance(item, str):
+                    yield path, item
+            elif isinstance(item, dict):
+                for sub in subfields:
+                    if isinstance(item.get(sub), str):
+                        yield (*path, sub), item[sub]
+
+
+def placeholder(text: str) -> str | None:
+    """The placeholder in `text`, if it is one or contains one."""
+    bare = text.strip().strip(".!:;,").strip().lower()
+    if bare in _EMPTY_VALUES:
+        return text.strip()
+    match = _PLACEHOLDER_RE.search(text)
+    return match.group(0) if match else None
+
+
+def _first_sentence(text: str) -> str:
+    return re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
+
+
+def denies(text: str, pattern: re.Pattern[str]) -> bool:
+    """True when the first sentence says there was nothing, with no 'but' to turn it round."""
+    first = _first_sentence(text)
+    return bool(pattern.search(first)) and not _CONTRAST_RE.search(first)
+
+
+def check(source: Source, data: dict[str, Any], options: Options) -> list[Problem]:
+    """All Candour rules for one case's raw front-matter."""
+    problems: list[Problem] = []
+    problems += _check_text(source, data, options)
+    problems += _check_dates(source, data)
+    problems += _check_attribution(source, data)
+    problems += _check_duplicates(source, data)
+    return problems
+
+
+def _check_text(source: Source, data: dict[str, Any], options: Options) -> Iterator[Problem]:
+    for path, text in text_values(data):
+        found = placeholder(text)
+        if found is not None:
+            yield source.problem(path, f"{quote(found)} is a placeholder",
+                                 "replace it with the real text, or remove the field if it is optional")
+            continue
+        field = path[0]
+        is_setback = field == "setbacks" and path[-1] == "what"
+        is_lesson = field == "do_differently"
+        if is_setback and denies(text, _DENIAL_RE):
+            yield source.problem(path, "this says nothing went wrong",
+                                 "every piece of work has setbacks: describe one thing that was harder, slower "
+                                 "or costlier than planned, and what it taught you")
+        elif is_lesson and denies(text, _NO_CHANGE_RE):
+            yield source.problem(path, "this says nothing would change",
+                                 "name one thing the team would do differently next time, and why")
+        elif (is_setback or is_lesson) and (words := count_words(text)) < options.min_words:
+            what = "setback" if is_setback else "lesson"
+            yield source.problem(path, f"this {what} has {words} word{'s' * (words != 1)}; "
+                                       f"it needs at least {options.min_words}",
+                                 "say what happened and why it mattered, in a full sentence"
+                                 if is_setback else "say what you would do and why, in a full sentence")
+        elif field == "summary":
+            words = count_words(text)
+            low, high = SUMMARY_WORDS
+            if not low <= words <= high:
+                yield source.problem(path, f"the summary has {words} words; it needs {low} to {high}",
+                                     "say in a few sentences what was tried, where, and how it went"
+                                     if words < low else "shorten it: the full story goes in the text below")
+            if _HTML_TAG_RE.search(text):
+                yield source.problem(path, "the summary must be plain text", "remove the HTML tags")
+
+
+def _check_dates(source: Source, data: dict[str, Any]) -> Iterator[Problem]:
+    status = data.get("status")
+    has_ended = data.get("ended") is not None
+    if status in ("completed", "stopped") and not has_ended:
+        yield source.problem(("ended",), f"a {status} case needs 'ended'",
+                             "add 'ended: YYYY-MM', the month the work ended", line=source.line_of(("status",)))
+    elif status in ("planned", "in-progress") and "ended" in data:
+        yield source.problem(("ended",), f"a case that is {status.replace('-', ' ')} cannot have ended",
+                             "remove 'ended', or change 'status' to completed, stopped or paused")
+    started, ended = _date_or_none(data.get("started")), _date_or_none(data.get("ended"))
+    if started and ended:
+        common = min(len(started), len(ended))
+        if ended[:common] < started[:common]:
+            yield source.problem(("ended",), f"'ended' ({ended}) is before 'started' ({started})",
+                                 "check both dates")
+
+
+def _date_or_none(value: Any) -> str | None:
+    try:
+        return _partial_date(value) if value is not None else None
+    except Exception:  # the model reports the bad date itself
+        return None
+
+
+def _check_attribution(source: Source, data: dict[str, Any]) -> Iterator[Problem]:
+    attribution = data.get("attribution")
+    if attribution == "named":
+        if "organisations" not in data:
+            yield source.problem(("organisations",), "a named case needs 'organisations'",
+                                 "list the organisations involved, or set 'attribution: anonymised' and add "
+                                 "'described_as'", line=source.line_of(("attribution",)))
+    elif attribution == "anonymised":
+        if "organisations" in data:
+            yield source.problem(("organisations",), "an anonymised case must not name its organisations",
+                                 "remove 'organisations' and describe them in 'described_as' instead")
+        if "described_as" not in data:
+            yield source.problem(("described_as",), "an anonymised case needs 'described_as'",
+                                 "describe who did the work without naming them, e.g. 'A district council in "
+                                 "the East of England'", line=source.line_of(("attribution",)))
+        if data.get("contributors"):
+            yield source.problem(("contributors",), "an anonymised case must not name its contributors",
+                                 "remove 'contributors'")
+
+
+# Lists whose items must differ, with the key that makes two items "the same".
+_UNIQUE_LISTS: dict[str, str | None] = {
+    "services": None, "themes": None, "partners": None, "organisations": None,
+    "do_differently": None, "what_worked": None, "setbacks": "what", "updates": "note",
+    "contributors": "name", "sources": "url",
+}
+
+
+def _same(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return " ".join(_WORD_RE.findall(value.casefold())) or value.strip()
+
+
+def _check_duplicates(source: Source, data: dict[str, Any]) -> Iterator[Problem]:
+    lists: list[tuple[Path, Any, str | None]] = [((name,), data.get(name), key) for name, key in _UNIQUE_LISTS.items()]
+    if isinstance(data.get("setbacks"), list):
+        lists += [(("setbacks", i, "themes"), item.get("themes"), None)
+                  for i, item in enumerate(data["setbacks"]) if isinstance(item, dict)]
+    for path, items, key in lists:
+        if not isinstance(items, list):
+            continue
+        first: dict[str, int] = {}
+        for index, item in enumerate(items):
+            value = _same(item.get(key) if key and isinstance(item, dict) else item)
+            if value is None:
+                continue
+            if value in first:
+                yield source.problem((*path, index), f"this repeats {format_path((*path, first[value]))}",
+                                     "remove the repeat, or merge the two")
+            else:
+                first[value] = index

@@ -1,0 +1,124 @@
+"""Check one parsed case: the schema model, then Candour's rules, as located problems."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from . import rules
+from .loader import Source
+from .model import STATUSES, Case, Setback, did_you_mean
+from .problems import Path, Problem, format_path, quote
+from .vocabulary import Vocabulary
+
+_LIST_HINT = "write one '- item' line per item, indented under the field name"
+
+
+def check_source(source: Source, vocabulary: Vocabulary, options: rules.Options) -> tuple[Case | None, list[Problem]]:
+    """Validate a parsed case. Returns the case (None if it has errors) and every problem found."""
+    data = source.front_matter
+    if data is None:
+        return None, list(source.problems)
+    case: Case | None = None
+    model_problems: list[Problem] = []
+    try:
+        case = Case.model_validate(data, context={"vocabulary": vocabulary})
+    except ValidationError as exc:
+        model_problems = [_from_pydantic(source, error) for error in exc.errors(include_url=False)]
+    rule_problems = rules.check(source, data, options)
+    # A rule that fires on a value says more than the model's length or type error on it.
+    ruled = {p.path for p in rule_problems}
+    problems = [*source.problems, *(p for p in model_problems if p.path not in ruled), *rule_problems]
+    if any(p.severity == "error" for p in problems):
+        case = None
+    return case, problems
+
+
+def _model_at(path: Path) -> type[BaseModel] | None:
+    """The model whose fields are allowed at `path`, for 'did you mean' on unknown keys."""
+    if len(path) == 1:
+        return Case
+    if len(path) == 3 and path[0] == "setbacks":
+        return Setback
+    field = Case.model_fields.get(str(path[0]))
+    annotation: Any = field.annotation if field else None
+    inner = getattr(annotation, "__args__", (None,))[0]
+    return inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return "reads as yes/no"
+    if isinstance(value, (int, float)):
+        return "reads as a number"
+    if isinstance(value, list):
+        return "is a list"
+    if isinstance(value, dict):
+        return "is a set of fields"
+    return f"is {type(value).__name__}"
+
+
+def _from_pydantic(source: Source, error: Any) -> Problem:
+    path: Path = tuple(error["loc"])
+    kind: str = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    name = str(path[-1]) if path else ""
+    message, hint = error["msg"], ""
+
+    if kind == "candour":
+        message, hint = ctx["message"], ctx.get("hint", "")
+    elif kind == "missing":
+        field = Case.model_fields.get(name) if len(path) == 1 else None
+        message = f"the required field '{name}' is missing"
+        hint = f"add '{name}:'" + (f": {field.description}" if field and field.description else "")
+        if name in ("setbacks", "do_differently"):
+            hint = ("add 'setbacks:' with at least one '- what: ...' item saying what went wrong"
+                    if name == "setbacks" else
+                    "add 'do_differently:' with at least one '- ...' item saying what the team would change")
+    elif kind == "extra_forbidden":
+        model = _model_at(path)
+        allowed = list(model.model_fields) if model else []
+        message = f"'{name}' is not a field Candour knows"
+        suggestion = did_you_mean(name, allowed)
+        hint = suggestion or (f"allowed here: {', '.join(allowed)}" if allowed else "remove it")
+        return source.problem(path, message, hint)
+    elif kind in ("string_type", "list_type", "bool_type", "model_type", "dict_type", "date_type"):
+        want = {"string_type": "text", "list_type": "a list", "bool_type": "true or false",
+                "model_type": "a set of fields", "dict_type": "a set of fields", "date_type": "a date"}[kind]
+        if value is None:
+            message = "is empty"
+            hint = ("write the text after the colon, or remove the field if it is optional" if want == "text"
+                    else "add at least one item as '- ...' lines under it" if want == "a list"
+                    else "fill it in, or remove the field if it is optional")
+        else:
+            message = f"should be {want}, but it {_describe(value)}"
+            hint = {"text": "put the text in quotes, like \"...\"" if isinstance(value, (bool, int, float))
+                    else "write a single piece of text",
+                    "a list": _LIST_HINT,
+                    "true or false": "write true or false"}.get(want, "")
+            if want == "a set of fields" and path and path[0] == "setbacks":
+                message = f"each setback needs fields, but this one {_describe(value)}"
+                hint = "write it as '- what: ...', with optional 'why:', 'impact:' and 'response:' lines below"
+            elif want == "a set of fields":
+                hint = "write it as '- field: ...' lines; see the field reference"
+    elif kind == "too_short" and isinstance(value, list):
+        message = "needs at least one item"
+        hint = _LIST_HINT
+    elif kind == "string_too_short":
+        message = (f"is {len(value)} characters; it needs at least {ctx.get('min_length')}"
+                   if value.strip() else "is empty")
+        hint = "write the text after the colon" if not value.strip() else "say a little more"
+    elif kind == "string_too_long":
+        message = f"is {len(value)} characters; it can be at most {ctx.get('max_length')}"
+        hint = "shorten it"
+    elif kind == "literal_error":
+        allowed = list(STATUSES) if name == "status" else ["named", "anonymised"]
+        message = f"{quote(value)} is not allowed"
+        suggestion = did_you_mean(str(value), allowed)
+        hint = (f"{suggestion} " if suggestion else "") + f"use one of: {', '.join(allowed)}"
+    return source.problem(path, message, hint)
+
+
+__all__ = ["check_source", "format_path"]

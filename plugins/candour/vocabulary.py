@@ -1,0 +1,94 @@
+"""The controlled vocabularies (regions, services, themes, partners), from one YAML data file.
+
+Maintainers add a term by editing that file, never Python. Each vocabulary maps a term, the
+value written in a case (`east-of-england`), to the label readers see (`East of England`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path as FsPath
+
+from .loader import parse_yaml
+from .problems import Problem
+
+KINDS = ("regions", "services", "themes", "partners")
+TERM_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Allowed terms of each kind, in file order, with their labels."""
+
+    terms: dict[str, dict[str, str]]
+
+    def allowed(self, kind: str) -> list[str]:
+        return list(self.terms.get(kind, {}))
+
+    def label(self, kind: str, term: str) -> str:
+        return self.terms.get(kind, {}).get(term, term)
+
+    def __contains__(self, item: tuple[str, str]) -> bool:
+        kind, term = item
+        return term in self.terms.get(kind, {})
+
+
+class VocabularyError(Exception):
+    """The vocabulary file itself is broken; carries its located problems."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(p.text() for p in problems))
+        self.problems = problems
+
+
+def load_vocabulary(path: FsPath, display: str) -> Vocabulary:
+    """Load and check the vocabulary file; raise `VocabularyError` with every problem found."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise VocabularyError([Problem(display, 1, (), f"the vocabulary file cannot be read: {exc.strerror or exc}",
+                                       "check the plugin's 'vocabulary' option in mkdocs.yml")]) from None
+    source = parse_yaml(data, display)
+    problems = list(source.problems)
+    doc = source.front_matter
+    terms: dict[str, dict[str, str]] = {}
+    if doc is not None:
+        for kind in KINDS:
+            if kind not in doc:
+                problems.append(source.problem((kind,), f"the '{kind}' vocabulary is missing",
+                                               f"add '{kind}:' with one 'term: Label' line per allowed value"))
+                continue
+            terms[kind] = _read_kind(source, kind, doc[kind], problems)
+        for extra in doc:
+            if extra not in KINDS:
+                problems.append(source.problem((str(extra),), "this is not a vocabulary Candour knows",
+                                               f"use one of: {', '.join(KINDS)}"))
+    if problems:
+        raise VocabularyError(problems)
+    return Vocabulary(terms)
+
+
+def _read_kind(source, kind: str, value: object, problems: list[Problem]) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    out: dict[str, str] = {}
+    if isinstance(value, list):  # a plain list of terms: labels are made from the terms
+        items = [(i, term, None) for i, term in enumerate(value)]
+    elif isinstance(value, dict) and value:
+        items = [(term, term, label) for term, label in value.items()]
+    else:
+        problems.append(source.problem((kind,), f"'{kind}' must list at least one term",
+                                       "write one 'term: Label' line per allowed value, indented under it"))
+        return out
+    for key, term, label in items:
+        path = (kind, key)
+        if not isinstance(term, str) or not TERM_RE.match(term):
+            problems.append(source.problem(path, f"{term!r} is not a valid term",
+                                           "use lower-case letters, digits and single hyphens, like 'east-of-england'"))
+            continue
+        if label is None:
+            label = term.replace("-", " ").capitalize()
+        if not isinstance(label, str) or not label.strip():
+            problems.append(source.problem(path, "the label must be text", "write it as 'term: Label for readers'"))
+            continue
+        out[term] = label.strip()
+    return out
