@@ -1,0 +1,81 @@
+"""Shared fixtures: the project's vocabulary, a known-good case, and helpers to write case files."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from candour import rules
+from candour.casebook import Entry, check_file
+from candour.loader import Source, parse_case
+from candour.validation import check_source
+from candour.vocabulary import Vocabulary, load_vocabulary
+
+ROOT = Path(__file__).resolve().parents[1]
+CASES = ROOT / "cases"
+VOCABULARY_FILE = CASES / "vocabulary.yml"
+
+GOOD: dict[str, Any] = {
+    "title": "A shared referral form for early help",
+    "summary": ("A council and two GP practices tried one referral form and a daily triage call for families "
+                "who need early help. It made referrals faster but the paperwork took months."),
+    "status": "completed",
+    "started": "2023-04",
+    "ended": "2024-03",
+    "published": "2024-06-12",
+    "place": "Harrowfield",
+    "region": "east-of-england",
+    "services": ["children-and-families"],
+    "themes": ["referral-pathways"],
+    "attribution": "named",
+    "organisations": ["Harrowfield District Council"],
+    "setbacks": [{"what": "The data-sharing agreement took five months to sign instead of six weeks."}],
+    "do_differently": ["Get the information governance leads in one room before the pilot starts."],
+}
+
+
+@pytest.fixture(scope="session")
+def vocabulary() -> Vocabulary:
+    return load_vocabulary(VOCABULARY_FILE, "cases/vocabulary.yml")
+
+
+def good(**changes: Any) -> dict[str, Any]:
+    """A valid case's front-matter with some fields changed; a value of None removes the field."""
+    data = copy.deepcopy(GOOD)
+    for key, value in changes.items():
+        if value is None:
+            data.pop(key, None)
+        else:
+            data[key] = value
+    return data
+
+
+def case_text(front_matter: dict[str, Any], body: str = "Some text.\n") -> str:
+    return "---\n" + yaml.safe_dump(front_matter, sort_keys=False, allow_unicode=True, width=10_000) + "---\n" + body
+
+
+def check_text(text: str | bytes, vocabulary: Vocabulary, min_words: int = rules.MIN_WORDS,
+               name: str = "cases/x.md") -> tuple[Source, list[str]]:
+    """Parse and check case text; return the source and the problems as text lines."""
+    data = text.encode() if isinstance(text, str) else text
+    source = parse_case(data, name)
+    _, problems = check_source(source, vocabulary, rules.Options(min_words))
+    return source, [p.text() for p in problems]
+
+
+def check_data(vocabulary: Vocabulary, **changes: Any) -> list[str]:
+    return check_text(case_text(good(**changes)), vocabulary)[1]
+
+
+def write_case(folder: Path, name: str, front_matter: dict[str, Any] | None = None, body: str = "Text.\n") -> Path:
+    path = folder / name
+    path.write_text(case_text(front_matter if front_matter is not None else good(), body), encoding="utf-8")
+    return path
+
+
+def check_path(path: Path, vocabulary: Vocabulary) -> Entry:
+    return check_file(path, vocabulary, rules.Options(), path.parent)
