@@ -30,7 +30,7 @@ _EMPTY_VALUES = frozenset({
 })
 # Placeholder markers anywhere in a value.
 _PLACEHOLDER_RE = re.compile(
-    r"\b(?:TODO|TBC|TBD|TBA|FIXME|XXX+)\b|\bN/A\b|lorem ipsum|\[\s*(?:insert|add|your|describe|write|enter)\b[^\]]*\]"
+    r"\b(?-i:TODO|TBC|TBD|TBA|FIXME|XXX+)\b|^\s*(?:todo|tbc|tbd|tba|fixme)\b|\bN/A\b|lorem ipsum|\[\s*(?:insert|add|your|describe|write|enter)\b[^\]]*\]"
     r"|<\s*(?:insert|add|your|describe|write|enter)\b[^>]*>|\{\{[^}]*\}\}",
     re.IGNORECASE,
 )
@@ -53,8 +53,9 @@ _NO_CHANGE_RE = re.compile(
     r"\b(?:nothing|not\s+(?:a\s+)?thing|not\s+much|very\s+little|no\s+changes?|none)\b.{0,40}"
     r"\b(?:differently|change|different|improve)\b"
     r"|\bwould\s*(?:n[o’']?t|\s+not)\s+(?:do|change)\s+(?:anything|a\s+thing)\b"
-    r"|\b(?:do|did|doing)\s+(?:it\s+)?(?:all|everything|exactly)\s+(?:the\s+)?same\b"
-    r"|\bsame\s+again\b|\bno\s+regrets\b",
+    r"|\b(?:do|did|doing)\s+(?:it\s+)?(?:(?:all|everything|exactly)\s+){1,2}(?:the\s+)?same\b"
+    r"|\bsame\s+(?:way\s+)?again\b|\bno\s+regrets\b"
+    r"|^\s*(?:no\s+changes?|nothing|none)\s*(?:[,.;:!—–-]|$)",
     re.IGNORECASE,
 )
 # Words that turn a denial into a real setback: "no problems at first, but then ...".
@@ -110,7 +111,7 @@ def text_values(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
 def placeholder(text: str) -> str | None:
     """The placeholder in `text`, if it is one or contains one."""
     bare = text.strip().strip(".!:;,").strip().lower()
-    if bare in _EMPTY_VALUES:
+    if bare in _EMPTY_VALUES or not any(ch.isalnum() for ch in text):
         return text.strip()
     match = _PLACEHOLDER_RE.search(text)
     return match.group(0) if match else None

@@ -30,6 +30,7 @@ def check_source(source: Source, vocabulary: Vocabulary, options: rules.Options)
     # A rule that fires on a value says more than the model's length or type error on it.
     ruled = {p.path for p in rule_problems}
     problems = [*source.problems, *(p for p in model_problems if p.path not in ruled), *rule_problems]
+    problems.sort(key=lambda p: p.line)
     if any(p.severity == "error" for p in problems):
         case = None
     return case, problems
