@@ -81,7 +81,7 @@ def parse_case(data: bytes, display: str) -> Source:
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         return _failed(display, line, "the file is not valid UTF-8 text",
-                       "save it as UTF-8 (in most editors: Save As, then Encoding: UTF-8)")
+                       "save it as UTF-8; in most editors: Save As, then choose the encoding UTF-8")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     if lines[0].rstrip() != FENCE:

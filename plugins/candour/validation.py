@@ -48,6 +48,16 @@ def _model_at(path: Path) -> type[BaseModel] | None:
     return inner if isinstance(inner, type) and issubclass(inner, BaseModel) else None
 
 
+def _misspelling_of(name: str, path: Path, source: Source) -> str:
+    """If a key next to the missing one looks like a typo of it, say so: 'setback:' is not 'no setbacks'."""
+    data = source.front_matter if len(path) == 1 else None
+    siblings = [k for k in data or {} if isinstance(k, str) and k not in Case.model_fields]
+    for key in siblings:
+        if did_you_mean(key, [name]):
+            return f"line {source.line_of((key,))} has '{key}:', which looks like a misspelling: rename it '{name}:'"
+    return ""
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, bool):
         return "reads as yes/no"
@@ -57,7 +67,9 @@ def _describe(value: Any) -> str:
         return "is a list"
     if isinstance(value, dict):
         return "is a set of fields"
-    return f"is {type(value).__name__}"
+    if isinstance(value, str):
+        return "is a piece of text"
+    return "is something else"
 
 
 def _from_pydantic(source: Source, error: Any) -> Problem:
@@ -73,8 +85,12 @@ def _from_pydantic(source: Source, error: Any) -> Problem:
     elif kind == "missing":
         field = Case.model_fields.get(name) if len(path) == 1 else None
         message = f"the required field '{name}' is missing"
-        hint = f"add '{name}:'" + (f": {field.description}" if field and field.description else "")
-        if name in ("setbacks", "do_differently"):
+        description = (field.description or "").rstrip(".") if field else ""
+        hint = f"add a line '{name}: ...'" + (f": {description[0].lower()}{description[1:]}" if description else "")
+        misspelt = _misspelling_of(name, path, source)
+        if misspelt:
+            hint = misspelt
+        elif name in ("setbacks", "do_differently"):
             hint = ("add 'setbacks:' with at least one '- what: ...' item saying what went wrong"
                     if name == "setbacks" else
                     "add 'do_differently:' with at least one '- ...' item saying what the team would change")

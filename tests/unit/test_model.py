@@ -25,7 +25,7 @@ def test_required_fields_are_the_contract() -> None:
 @pytest.mark.parametrize("field", ["setbacks", "do_differently", "title", "summary", "region"])
 def test_a_missing_required_field_is_named_at_the_opening_line(vocabulary: Vocabulary, field: str) -> None:
     problems = check_data(vocabulary, **{field: None})
-    assert problems[0].startswith(f"cases/x.md:1: {field}: the required field '{field}' is missing (add '{field}:")
+    assert problems[0].startswith(f"cases/x.md:1: {field}: the required field '{field}' is missing (add ")
 
 
 def test_every_missing_field_is_reported_in_one_run(vocabulary: Vocabulary) -> None:
@@ -98,10 +98,10 @@ def test_yaml_dates_and_quoted_dates_both_work(vocabulary: Vocabulary) -> None:
 @pytest.mark.parametrize(("changes", "expected"), [
     ({"title": True}, "title: should be text, but it reads as yes/no (put the text in quotes"),
     ({"place": 1984}, "place: should be text, but it reads as a number (put the text in quotes"),
-    ({"services": "housing"}, "services: should be a list, but it is str (write one '- item' line"),
+    ({"services": "housing"}, "services: should be a list, but it is a piece of text (write one '- item' line"),
     ({"do_differently": None}, "do_differently: the required field"),
     ({"setbacks": ["The agreement took five months to sign instead of six weeks."]},
-     "setbacks[0]: each setback needs fields, but this one is str (write it as '- what: ...'"),
+     "setbacks[0]: each setback needs fields, but this one is a piece of text (write it as '- what: ...'"),
     ({"illustrative": "yes please"}, "illustrative: should be true or false"),
     ({"title": "Too short"}, "title: is 9 characters; it needs at least 10"),
     ({"title": "A long title" * 13}, "title: is 156 characters; it can be at most 150"),
