@@ -1,0 +1,166 @@
+"""Real MkDocs builds of the site: what readers get, and what an invalid case stops."""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, PluginError
+
+from candour import rules
+from candour.casebook import load
+from candour.vocabulary import load_vocabulary
+from tests.conftest import ROOT, good, write_case
+
+pytestmark = pytest.mark.slow
+
+SLUGS = sorted(p.stem for p in (ROOT / "cases").glob("*.md"))
+
+
+def copy_site(dest: Path) -> Path:
+    for name in ("docs", "overrides", "cases"):
+        shutil.copytree(ROOT / name, dest / name)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    return dest
+
+
+@pytest.fixture
+def no_warnings(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
+    """Fail the test on any warning MkDocs or a plugin logs that the test did not expect."""
+    caplog.set_level(logging.INFO)
+    yield caplog
+    unexpected = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert unexpected == []
+
+
+def build_site(folder: Path, **overrides: object) -> Path:
+    site_dir = folder / "site"
+    config = load_config(str(folder / "mkdocs.yml"), site_dir=str(site_dir), **overrides)
+    build(config)
+    return site_dir
+
+
+def page_text(path: Path) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
+
+
+@pytest.fixture(scope="module")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's own site, built by `mkdocs build --strict` exactly as a maintainer would."""
+    folder = copy_site(tmp_path_factory.mktemp("project"))
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=folder, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr
+    assert "candour: 8 files checked: 8 published, 0 drafts, 0 with errors" in result.stderr
+    return folder / "site"
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_every_case_page_shows_its_lessons_and_setbacks(built_site: Path, slug: str) -> None:
+    vocabulary = load_vocabulary(ROOT / "cases" / "vocabulary.yml", "v")
+    book = load(ROOT / "cases", vocabulary, rules.Options(), root=ROOT)
+    case = next(e.case for e in book.cases if e.slug == slug)
+    assert case is not None
+    page = built_site / "cases" / slug / "index.html"
+    text = " ".join(page_text(page).split())
+    assert f"{case.title}" in text
+    assert "What we'd do differently" in text and "Setbacks" in text
+    assert text.index("What we'd do differently") < text.index("Setbacks")
+    for item in case.do_differently:
+        assert " ".join(item.split()) in text
+    for setback in case.setbacks:
+        assert " ".join(setback.what.split()) in text
+    assert "An illustrative case" in text  # every example case is fictional, and says so
+    raw = page.read_text(encoding="utf-8")
+    assert f'href="https://github.com/candour-network/candour/edit/main/cases/{slug}.md"' in raw
+
+
+def test_cases_index_lists_every_case_newest_first(built_site: Path) -> None:
+    text = page_text(built_site / "cases" / "index.html")
+    assert "8 cases, newest first" in text
+    raw = (built_site / "cases" / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'<h2><a href="([^"]+)"', raw)
+    assert sorted(links) == sorted(f"{slug}/" for slug in SLUGS)
+    assert links[0] == "youth-outreach-night-bus/"  # published 2026-05-14, the newest
+
+
+def test_case_pages_are_not_in_the_nav(built_site: Path) -> None:
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "housing-first-pilot" not in home
+
+
+def test_anonymised_case_shows_description_not_names(built_site: Path) -> None:
+    text = page_text(built_site / "cases" / "housing-first-pilot" / "index.html")
+    assert "A unitary council and a housing association in the South West (anonymised)" in text
+    assert "Contributors" not in text
+
+
+def test_text_in_front_matter_is_escaped(tmp_path: Path, no_warnings: pytest.LogCaptureFixture) -> None:
+    folder = copy_site(tmp_path)
+    write_case(folder / "cases", "escaping-check.md",
+               good(place="Harrowfield <script>alert(1)</script>", published="2020-01-01"))
+    site = build_site(folder)
+    raw = (site / "cases" / "escaping-check" / "index.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in raw
+    assert "Harrowfield &lt;script&gt;alert(1)&lt;/script&gt;" in raw
+
+
+def test_builds_with_plain_urls_too(tmp_path: Path, no_warnings: pytest.LogCaptureFixture) -> None:
+    site = build_site(copy_site(tmp_path), use_directory_urls=False)
+    for slug in SLUGS:
+        assert (site / "cases" / f"{slug}.html").is_file()
+    raw = (site / "cases" / "index.html").read_text(encoding="utf-8")
+    assert 'href="housing-first-pilot.html"' in raw
+
+
+@pytest.mark.parametrize("broken", [
+    {"setbacks": None}, {"do_differently": None}, {"setbacks": [{"what": "No major setbacks."}]},
+])
+def test_an_invalid_case_fails_the_build_and_is_never_written(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture, broken: dict) -> None:
+    folder = copy_site(tmp_path)
+    write_case(folder / "cases", "broken-case.md", good(**broken))
+    with pytest.raises((PluginError, Abort)):
+        build_site(folder)
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any(m.startswith("candour: cases/broken-case.md:") for m in errors), errors
+    assert not (folder / "site" / "cases" / "broken-case").exists()
+
+
+def test_broken_yaml_fails_the_build_with_its_line(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    folder = copy_site(tmp_path)
+    (folder / "cases" / "broken-yaml.md").write_text("---\ntitle: A title\nplace: Town: centre\n---\n")
+    with pytest.raises((PluginError, Abort)):
+        build_site(folder)
+    assert any("cases/broken-yaml.md:3: the front-matter is not valid YAML" in r.getMessage()
+               for r in caplog.records)
+
+
+def test_drafts_are_listed_not_published(tmp_path: Path, no_warnings: pytest.LogCaptureFixture) -> None:
+    folder = copy_site(tmp_path)
+    write_case(folder / "cases", "a-draft.md", good(draft=True))
+    site = build_site(folder)
+    assert not (site / "cases" / "a-draft").exists()
+    assert any(r.getMessage() == "candour: draft, not published: cases/a-draft.md" for r in no_warnings.records)
+
+
+def test_a_case_clashing_with_a_docs_page_is_an_error(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    folder = copy_site(tmp_path)
+    (folder / "docs" / "cases").mkdir()
+    (folder / "docs" / "cases" / "housing-first-pilot.md").write_text("# Hand-written\n")
+    with pytest.raises((PluginError, Abort)):
+        build_site(folder)
+    assert any("cases/housing-first-pilot.md would be published at cases/housing-first-pilot.md, but "
+               "docs/cases/housing-first-pilot.md already exists" in r.getMessage() for r in caplog.records)
