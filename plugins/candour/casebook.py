@@ -135,7 +135,8 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
                                          f"move it to '{display_name(cases_dir / path.name, root)}'"))
             continue
         if path.suffix != ".md":
-            book.problems.append(Problem(display, 1, (), f"{path.name!r} is not a case file: only '.md' files are cases",
+            book.problems.append(Problem(display, 1, (),
+                                         f"{path.name!r} is not a case file: only '.md' files are cases",
                                          f"rename it to '{suggest_slug(path.stem)}.md' if it is a case, "
                                          "or move it out of the cases folder"))
             continue

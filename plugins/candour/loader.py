@@ -163,7 +163,7 @@ def _max_depth(text: str) -> tuple[int, int]:
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > best:
-                best, best_line = depth, event.start_mark.line
+                best, best_line = depth, getattr(event.start_mark, "line", 0)
             if depth > MAX_DEPTH:
                 break
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):

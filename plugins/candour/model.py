@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -28,8 +28,10 @@ from .problems import quote
 from .vocabulary import Vocabulary
 
 SCHEMA_VERSION = 1
-STATUSES = ("planned", "in-progress", "paused", "completed", "stopped")
-ATTRIBUTIONS = ("named", "anonymised")
+Status = Literal["planned", "in-progress", "paused", "completed", "stopped"]
+Attribution = Literal["named", "anonymised"]
+STATUSES: tuple[str, ...] = get_args(Status)
+ATTRIBUTIONS: tuple[str, ...] = get_args(Attribution)
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PARTIAL_DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
@@ -88,6 +90,8 @@ def did_you_mean(word: str, options: list[str]) -> str:
 
 
 def _term(kind: str) -> Any:
+    """A validator that checks a value against one vocabulary, given as validation context."""
+
     def check(value: str, info: ValidationInfo) -> str:
         vocabulary = (info.context or {}).get("vocabulary")
         if isinstance(vocabulary, Vocabulary) and (kind, value) not in vocabulary:
@@ -98,7 +102,7 @@ def _term(kind: str) -> Any:
                                 f"{hint}allowed: {', '.join(allowed)}".strip())
         return value
 
-    return Annotated[str, AfterValidator(check), Field(json_schema_extra={"x-vocabulary": kind})]
+    return check
 
 
 Text = Annotated[str, Field(min_length=1)]
@@ -109,10 +113,10 @@ PartialDate = Annotated[
 ]
 FullDate = Annotated[dt.date, BeforeValidator(_full_date)]
 Url = Annotated[str, AfterValidator(_http_url), Field(json_schema_extra={"format": "uri", "pattern": "^https?://"})]
-Region = _term("regions")
-Service = _term("services")
-Theme = _term("themes")
-Partner = _term("partners")
+Region = Annotated[str, AfterValidator(_term("regions")), Field(json_schema_extra={"x-vocabulary": "regions"})]
+Service = Annotated[str, AfterValidator(_term("services")), Field(json_schema_extra={"x-vocabulary": "services"})]
+Theme = Annotated[str, AfterValidator(_term("themes")), Field(json_schema_extra={"x-vocabulary": "themes"})]
+Partner = Annotated[str, AfterValidator(_term("partners")), Field(json_schema_extra={"x-vocabulary": "partners"})]
 
 
 class _Strict(BaseModel):
@@ -126,7 +130,8 @@ class Setback(_Strict):
     why: Text | None = Field(None, description="Why it happened, as far as the team knows.")
     impact: Text | None = Field(None, description="What it cost: time, money, people, trust.")
     response: Text | None = Field(None, description="What the team did about it.")
-    themes: list[Theme] = Field(default_factory=list, description="Themes of this setback, if they differ from the case's.")
+    themes: list[Theme] = Field(default_factory=list,
+                                description="Themes of this setback, if they differ from the case's.")
 
 
 class Update(_Strict):
@@ -152,17 +157,17 @@ class Case(_Strict):
     title: Annotated[str, Field(min_length=10, max_length=150)] = Field(
         description="The case's title: what was tried, and where (10 to 150 characters).")
     summary: Text = Field(description="Plain text, 20 to 120 words: what was tried and how it went.")
-    status: Literal[STATUSES] = Field(  # type: ignore[valid-type]
+    status: Status = Field(
         description="Where the work is now.")
     started: PartialDate = Field(description="When the work started: YYYY-MM or YYYY-MM-DD.")
     ended: PartialDate | None = Field(
         None, description="When it ended. Required when completed or stopped; not allowed when planned or in progress.")
     published: FullDate = Field(description="When this case was first published: YYYY-MM-DD.")
     place: Text = Field(description="Where, in words, e.g. 'Greater Essex'.")
-    region: Region = Field(description="The region, from the regions vocabulary.")  # type: ignore[valid-type]
-    services: list[Service] = Field(min_length=1, description="The services involved, at least one.")  # type: ignore[valid-type]
-    themes: list[Theme] = Field(min_length=1, description="What the case is about, at least one theme.")  # type: ignore[valid-type]
-    attribution: Literal[ATTRIBUTIONS] = Field(  # type: ignore[valid-type]
+    region: Region = Field(description="The region, from the regions vocabulary.")
+    services: list[Service] = Field(min_length=1, description="The services involved, at least one.")
+    themes: list[Theme] = Field(min_length=1, description="What the case is about, at least one theme.")
+    attribution: Attribution = Field(
         description="'named' to name the organisations, 'anonymised' to describe them instead.")
     organisations: list[Text] | None = Field(
         None, description="The organisations involved. Required when named; not allowed when anonymised.")
@@ -172,7 +177,7 @@ class Case(_Strict):
     setbacks: list[Setback] = Field(min_length=1, description="What went wrong: at least one setback.")
     do_differently: list[Text] = Field(
         min_length=1, description="What the team would do differently next time: at least one item.")
-    partners: list[Partner] = Field(  # type: ignore[valid-type]
+    partners: list[Partner] = Field(
         default_factory=list, description="Kinds of partner involved, from the partners vocabulary.")
     what_worked: list[Text] = Field(default_factory=list, description="What worked.")
     updates: list[Update] = Field(default_factory=list, description="A dated journal of progress and setbacks.")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path as FsPath
-from typing import Any
+from typing import Any, cast
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
@@ -17,7 +17,9 @@ from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils.templates import TemplateContext
 
 from . import casebook, present
 from .casebook import Casebook, Entry
@@ -106,18 +108,20 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         published = self.pages.get(page.file.src_uri)
         if published is not None and published[0].case is not None:
             page.meta["template"] = "case.html"
-            page.title = published[0].case.title  # type: ignore[misc]
+            page.title = published[0].case.title
         elif page.file.src_uri == INDEX_URI:
             page.meta.setdefault("template", "cases.html")
             page.meta.setdefault("title", "Cases")
         return markdown
 
-    def on_page_context(self, context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Any) -> dict[str, Any]:
-        context["vocabulary"] = self.vocabulary
+    def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
+                        nav: Navigation) -> TemplateContext:
+        data = cast(dict[str, Any], context)  # MkDocs types the context narrowly; templates take any key
+        data["vocabulary"] = self.vocabulary
         published = self.pages.get(page.file.src_uri)
         if published is not None:
-            context["case"] = present.case_view(published[0].case, self.vocabulary)
+            data["case"] = present.case_view(published[0].case, self.vocabulary)
         elif page.file.src_uri == INDEX_URI:
-            context["cases"] = [present.listing_view(entry.case, file.url, self.vocabulary)
+            data["cases"] = [present.listing_view(entry.case, file.url, self.vocabulary)
                                 for entry, file in self.pages.values()]
         return context

@@ -30,7 +30,8 @@ _EMPTY_VALUES = frozenset({
 })
 # Placeholder markers anywhere in a value.
 _PLACEHOLDER_RE = re.compile(
-    r"\b(?-i:TODO|TBC|TBD|TBA|FIXME|XXX+)\b|^\s*(?:todo|tbc|tbd|tba|fixme)\b|\bN/A\b|lorem ipsum|\[\s*(?:insert|add|your|describe|write|enter)\b[^\]]*\]"
+    r"\b(?-i:TODO|TBC|TBD|TBA|FIXME|XXX+)\b|^\s*(?:todo|tbc|tbd|tba|fixme)\b|\bN/A\b|lorem ipsum"
+    r"|\[\s*(?:insert|add|your|describe|write|enter)\b[^\]]*\]"
     r"|<\s*(?:insert|add|your|describe|write|enter)\b[^>]*>|\{\{[^}]*\}\}",
     re.IGNORECASE,
 )
