@@ -19,6 +19,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
 from . import casebook, present
@@ -113,6 +114,16 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             page.meta.setdefault("template", "cases.html")
             page.meta.setdefault("title", "Cases")
         return markdown
+
+    def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        published = self.pages.get(page.file.src_uri)
+        if published is not None and published[0].case is not None:
+            # The template puts these sections above the story: list them in the table of contents too.
+            sections = present.case_sections(published[0].case)
+            page.toc = TableOfContents([*(AnchorLink(title, anchor, 2) for anchor, title in sections["before"]),
+                                        *page.toc,
+                                        *(AnchorLink(title, anchor, 2) for anchor, title in sections["after"])])
+        return html
 
     def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext:

@@ -91,3 +91,18 @@ def case_view(case: Case | None, vocabulary: Vocabulary) -> dict[str, Any]:
                          else [{"name": p.name, "role": p.role} for p in case.contributors]),
     })
     return view
+
+
+def case_sections(case: Case) -> dict[str, list[tuple[str, str]]]:
+    """The (anchor, title) of the sections the case template adds before and after the story."""
+    before = [("do-differently", "What we'd do differently"), ("setbacks", "Setbacks")]
+    if case.what_worked:
+        before.append(("what-worked", "What worked"))
+    after = []
+    if case.updates:
+        after.append(("journey", "The journey so far"))
+    if case.sources:
+        after.append(("sources", "Sources"))
+    if case.contributors and case.attribution == "named":
+        after.append(("contributors", "Contributors"))
+    return {"before": before, "after": after}
