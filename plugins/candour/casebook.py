@@ -88,6 +88,43 @@ class Casebook:
         return dict(groups)
 
 
+#: How many of the newest cases sharing each term are weighed when picking related cases.
+#: Bounding this keeps related cases linear in the number of cases (see docs/performance.md).
+RELATED_POOL = 40
+
+
+def related_cases(cases: list[Entry], limit: int = 3) -> dict[str, list[Entry]]:
+    """For each case, up to `limit` others sharing the most themes and services.
+
+    Ties go to the newer case. Candidates are the `RELATED_POOL` newest cases on each of the
+    case's terms, so the cost is linear in the number of cases rather than quadratic.
+    """
+    postings: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    for entry in cases:  # `cases` is newest first, so every posting list is too
+        for key in _terms_of(entry):
+            postings[key].append(entry)
+    order = {entry.slug: i for i, entry in enumerate(cases)}
+    result: dict[str, list[Entry]] = {}
+    for entry in cases:
+        scores: dict[str, int] = defaultdict(int)
+        by_slug: dict[str, Entry] = {}
+        for key in _terms_of(entry):
+            pool = postings[key]
+            for other in pool[: RELATED_POOL + 1]:
+                if other.slug != entry.slug:
+                    scores[other.slug] += 1
+                    by_slug[other.slug] = other
+        best = sorted(scores, key=lambda slug: (-scores[slug], order[slug]))[:limit]
+        result[entry.slug] = [by_slug[slug] for slug in best]
+    return result
+
+
+def _terms_of(entry: Entry) -> set[tuple[str, str]]:
+    case = entry.case
+    assert case is not None
+    return {("themes", t) for t in case.themes} | {("services", s) for s in case.services}
+
+
 def display_name(path: FsPath, root: FsPath | None) -> str:
     """How a file is named in messages: relative to the project root, with forward slashes."""
     if root is not None:

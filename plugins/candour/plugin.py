@@ -1,12 +1,13 @@
 """The MkDocs adapter: check every case, then publish the valid ones as generated pages.
 
 Everything that decides anything lives in the core; this file maps MkDocs events onto it, so a
-move to another site engine touches only this file.
+move to another site engine touches only this file (and the templates).
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any, cast
 
@@ -22,7 +23,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
-from . import casebook, present
+from . import casebook, export, present, search
 from .casebook import Casebook, Entry
 from .settings import DEFAULT_CASES_DIR, DEFAULT_VOCABULARY, Settings
 from .vocabulary import Vocabulary, VocabularyError, load_vocabulary
@@ -31,12 +32,26 @@ log = get_plugin_logger(__name__)
 
 CASES_URI = "cases"
 INDEX_URI = f"{CASES_URI}/index.md"
+SEARCH_URI = "search/index.md"
+HOME_CASES = 5
+HOME_THEMES = 6
 
 
 class CandourConfig(Config):
     cases_dir = c.Type(str, default=DEFAULT_CASES_DIR)
     vocabulary = c.Type(str, default=DEFAULT_VOCABULARY)
     min_words = c.Type(int, default=8)
+    search = c.Type(bool, default=True)
+
+
+@dataclass
+class Generated:
+    """A page this plugin made: which template shows it and the data that template gets."""
+
+    template: str
+    title: str
+    data: dict[str, Any] = field(default_factory=dict)
+    entry: Entry | None = None
 
 
 class CandourPlugin(BasePlugin[CandourConfig]):
@@ -46,7 +61,8 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         self.settings: Settings | None = None
         self.book = Casebook()
         self.vocabulary = Vocabulary({})
-        self.pages: dict[str, tuple[Entry, File]] = {}
+        self.pages: dict[str, Generated] = {}
+        self.home: dict[str, Any] = {}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = FsPath(config.config_file_path).parent if config.config_file_path else FsPath.cwd()
@@ -55,6 +71,9 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         if not self.settings.cases_dir.is_dir():
             raise PluginError(f"candour: the cases folder {self.settings.cases_dir} does not exist "
                               "(set 'cases_dir' under the candour plugin in mkdocs.yml)")
+        if "search" in config.plugins or "material/search" in config.plugins:
+            log.warning("the 'search' plugin builds a lunr index that is loaded whole on every search; "
+                        "remove it from mkdocs.yml: candour indexes the site with Pagefind")
         return config
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
@@ -79,9 +98,9 @@ class CandourPlugin(BasePlugin[CandourConfig]):
                                   vocabulary_file=settings.vocabulary)
         self._report(self.book)
         self.pages = {}
-        if files.get_file_from_path(INDEX_URI) is None:
-            files.append(File.generated(config, INDEX_URI, content=""))
         docs_dir = FsPath(config.docs_dir)
+
+        urls: dict[str, str] = {}
         for entry in self.book.cases:
             uri = f"{CASES_URI}/{entry.slug}.md"
             if files.get_file_from_path(uri) is not None:
@@ -91,8 +110,75 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             file = File.generated(config, uri, content=entry.source.body, inclusion=InclusionLevel.NOT_IN_NAV)
             file.edit_uri = os.path.relpath(entry.path, docs_dir).replace(os.sep, "/")
             files.append(file)
-            self.pages[uri] = (entry, file)
+            urls[entry.slug] = file.url
+            assert entry.case is not None
+            self.pages[uri] = Generated("case.html", entry.case.title, entry=entry)
+
+        cases = [(e.case, urls[e.slug]) for e in self.book.cases if e.case is not None]
+        listing = [present.listing_view(case, url, self.vocabulary) for case, url in cases]
+        related = casebook.related_cases(self.book.cases)
+        for uri, page in self.pages.items():
+            assert page.entry is not None and page.entry.case is not None
+            page.data = {
+                "case": present.case_view(page.entry.case, self.vocabulary),
+                "related": [present.listing_view(r.case, urls[r.slug], self.vocabulary)
+                            for r in related[page.entry.slug]],
+            }
+        self._add(files, config, INDEX_URI, Generated("cases.html", "Cases", {
+            "cases": listing, "facets": present.facets(listing, self.vocabulary)}))
+        self._add_taxonomies(files, config, cases, listing)
+        if self.config.search:
+            self._add(files, config, SEARCH_URI, Generated("search.html", "Search"))
+        self._add_data_files(files, config, cases)
+        counts = present.setback_counts([case for case, _ in cases])
+        self.home = {
+            "newest": listing[:HOME_CASES],
+            "top_themes": [{"term": t, "label": self.vocabulary.label("themes", t), "count": n,
+                            "url": f"themes/{t}/"}
+                           for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:HOME_THEMES]],
+            "count": len(listing),
+        }
         return files
+
+    def _add(self, files: Files, config: MkDocsConfig, uri: str, page: Generated) -> None:
+        if files.get_file_from_path(uri) is None:
+            files.append(File.generated(config, uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
+        self.pages[uri] = page
+
+    def _add_taxonomies(self, files: Files, config: MkDocsConfig, cases: list[tuple[Any, str]],
+                        listing: list[dict[str, Any]]) -> None:
+        for folder, (kind, case_field, heading) in present.TAXONOMIES.items():
+            terms = []
+            for term in self.vocabulary.allowed(kind):
+                label = self.vocabulary.label(kind, term)
+                matching = [v for v in listing if _has(v, case_field, term)]
+                data: dict[str, Any] = {"kind": folder, "heading": heading, "term": term, "label": label,
+                                        "cases": matching}
+                if folder == "themes":
+                    data.update(present.lessons_for_theme([(c, u) for c, u in cases], term))
+                template = "theme.html" if folder == "themes" else "term.html"
+                self._add(files, config, f"{folder}/{term}.md", Generated(template, label, data))
+                terms.append({"term": term, "label": label, "url": f"{folder}/{term}/", "count": len(matching),
+                              "setbacks": len(data.get("setbacks", []))})
+            self._add(files, config, f"{folder}/index.md",
+                      Generated("taxonomy.html", heading, {"kind": folder, "heading": heading, "terms": terms}))
+
+    def _add_data_files(self, files: Files, config: MkDocsConfig, cases: list[tuple[Any, str]]) -> None:
+        site_url = config.site_url or ""
+        if not site_url:
+            log.warning("set 'site_url' in mkdocs.yml: the feed and open data need absolute links")
+        base = site_url if site_url.endswith("/") else site_url + "/"
+        items = [export.Published(url.rstrip("/").split("/")[-1], base + url, case) for case, url in cases]
+        outputs = {
+            "cases.json": export.cases_json(items),
+            "cases.csv": export.cases_csv(items),
+            "feed.xml": export.atom_feed(items, base, config.site_name),
+            "schema/case.schema.json": export.schema_json(self.vocabulary),
+        }
+        for uri, content in outputs.items():
+            if files.get_file_from_path(uri) is not None:
+                files.remove(files.get_file_from_path(uri))  # type: ignore[arg-type]
+            files.append(File.generated(config, uri, content=content))
 
     def _report(self, book: Casebook) -> None:
         for problem in book.warnings:
@@ -106,20 +192,17 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         log.info(str(book.summary()["line"]))
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        published = self.pages.get(page.file.src_uri)
-        if published is not None and published[0].case is not None:
-            page.meta["template"] = "case.html"
-            page.title = published[0].case.title
-        elif page.file.src_uri == INDEX_URI:
-            page.meta.setdefault("template", "cases.html")
-            page.meta.setdefault("title", "Cases")
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None:
+            page.meta["template"] = generated.template
+            page.title = generated.title
         return markdown
 
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
-        published = self.pages.get(page.file.src_uri)
-        if published is not None and published[0].case is not None:
-            # The template puts these sections above the story: list them in the table of contents too.
-            sections = present.case_sections(published[0].case)
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None and generated.entry is not None and generated.entry.case is not None:
+            # The template puts these sections around the story: list them in the table of contents too.
+            sections = present.case_sections(generated.entry.case)
             page.toc = TableOfContents([*(AnchorLink(title, anchor, 2) for anchor, title in sections["before"]),
                                         *page.toc,
                                         *(AnchorLink(title, anchor, 2) for anchor, title in sections["after"])])
@@ -129,10 +212,25 @@ class CandourPlugin(BasePlugin[CandourConfig]):
                         nav: Navigation) -> TemplateContext:
         data = cast(dict[str, Any], context)  # MkDocs types the context narrowly; templates take any key
         data["vocabulary"] = self.vocabulary
-        published = self.pages.get(page.file.src_uri)
-        if published is not None:
-            data["case"] = present.case_view(published[0].case, self.vocabulary)
-        elif page.file.src_uri == INDEX_URI:
-            data["cases"] = [present.listing_view(entry.case, file.url, self.vocabulary)
-                                for entry, file in self.pages.values()]
+        data["candour_search"] = self.config.search
+        generated = self.pages.get(page.file.src_uri)
+        if generated is not None:
+            data.update(generated.data)
+        if page.is_homepage:
+            data["home"] = self.home
         return context
+
+    # Last, so the index covers what every other plugin wrote.
+    @event_priority(-100)
+    def on_post_build(self, config: MkDocsConfig) -> None:
+        if self.config.search:
+            try:
+                report = search.build_index(FsPath(config.site_dir))
+            except search.SearchIndexError as exc:
+                raise PluginError(f"candour: {exc}") from None
+            log.info(report)
+
+
+def _has(view: dict[str, Any], case_field: str, term: str) -> bool:
+    value = view[case_field]
+    return value["term"] == term if isinstance(value, dict) else any(v["term"] == term for v in value)

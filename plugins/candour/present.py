@@ -106,3 +106,73 @@ def case_sections(case: Case) -> dict[str, list[tuple[str, str]]]:
     if case.contributors and case.attribution == "named":
         after.append(("contributors", "Contributors"))
     return {"before": before, "after": after}
+
+
+#: The listing pages, by URL folder: (vocabulary kind, case field, heading).
+TAXONOMIES = {
+    "themes": ("themes", "themes", "Themes"),
+    "services": ("services", "services", "Services"),
+    "regions": ("regions", "region", "Regions"),
+}
+
+
+def lessons_for_theme(entries: list[tuple[Case, str]], theme: str) -> dict[str, list[dict[str, Any]]]:
+    """Every setback and lesson on one theme, each with its case's title and URL.
+
+    A setback is on a theme when it or its case names the theme; a lesson, when its case does.
+    """
+    setbacks: list[dict[str, Any]] = []
+    lessons: list[dict[str, Any]] = []
+    for case, url in entries:
+        on_case = theme in case.themes
+        source = {"case_title": case.title, "case_url": url}
+        for index, s in enumerate(case.setbacks):
+            if on_case or theme in s.themes:
+                setbacks.append({**source, "what": s.what, "why": s.why, "impact": s.impact,
+                                 "response": s.response, "anchor": f"setback-{index + 1}"})
+        if on_case:
+            lessons += [{**source, "text": item} for item in case.do_differently]
+    return {"setbacks": setbacks, "lessons": lessons}
+
+
+def setback_counts(cases: list[Case]) -> dict[str, int]:
+    """How many setbacks each theme has, counting a setback once per theme it is on."""
+    counts: dict[str, int] = {}
+    for case in cases:
+        for s in case.setbacks:
+            for theme in set(case.themes) | set(s.themes):
+                counts[theme] = counts.get(theme, 0) + 1
+    return counts
+
+
+#: The filters on /cases/: (URL parameter, field of a listing view, label).
+FACETS = (
+    ("region", "region", "Region"),
+    ("service", "services", "Service"),
+    ("theme", "themes", "Theme"),
+    ("partner", "partners", "Partner"),
+    ("status", "status", "Status"),
+)
+
+
+def facets(listing: list[dict[str, Any]], vocabulary: Vocabulary) -> list[dict[str, Any]]:
+    """The filter options for a list of cases: each value that occurs, with how many cases have it."""
+    out = []
+    for param, key, label in FACETS:
+        counts: dict[str, int] = {}
+        labels: dict[str, str] = {}
+        for view in listing:
+            value = view[key]
+            values = [value] if not isinstance(value, list) else value
+            for v in values:
+                term, text = (v["term"], v["label"]) if isinstance(v, dict) else (v, STATUS_LABELS.get(v, v))
+                counts[term] = counts.get(term, 0) + 1
+                labels[term] = text
+        if key == "status":
+            order = [s for s in STATUS_LABELS if s in counts]
+        else:
+            kind = {"region": "regions"}.get(key, key)
+            order = [t for t in vocabulary.allowed(kind) if t in counts]
+        out.append({"param": param, "label": label,
+                    "options": [{"value": t, "label": labels[t], "count": counts[t]} for t in order]})
+    return out

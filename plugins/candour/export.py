@@ -1,0 +1,131 @@
+"""Open data and feeds: cases.json, cases.csv, the Atom feed and the JSON Schema file.
+
+Each function takes the published cases and their absolute page URLs and returns text, so
+any site engine can write it wherever it likes.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from .model import SCHEMA_VERSION, Case, case_schema
+from .vocabulary import Vocabulary
+
+#: Newest entries kept in the feed: readers poll it, so it stays small whatever the size of the casebook.
+FEED_ENTRIES = 50
+ATOM = "http://www.w3.org/2005/Atom"
+CSV_COLUMNS = (
+    "slug", "url", "title", "summary", "status", "started", "ended", "published", "reviewed", "place", "region",
+    "services", "themes", "partners", "attribution", "organisations", "described_as", "network", "setbacks",
+    "do_differently", "what_worked", "updates", "sources", "contributors", "illustrative",
+)
+# A spreadsheet runs a cell that starts with one of these as a formula: case text is untrusted.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Published:
+    slug: str
+    url: str  # absolute
+    case: Case
+
+
+def case_record(item: Published) -> dict[str, Any]:
+    """Every front-matter field of a published case, plus its slug and page URL."""
+    data = item.case.model_dump(mode="json", exclude={"draft"})
+    if item.case.attribution == "anonymised":
+        data.pop("contributors", None)
+        data.pop("organisations", None)
+    return {"slug": item.slug, "url": item.url, **data}
+
+
+def cases_json(items: Sequence[Published]) -> str:
+    return json.dumps({"schema_version": SCHEMA_VERSION, "count": len(items),
+                       "cases": [case_record(i) for i in items]}, ensure_ascii=False, indent=1)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        text = ""
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, list):
+        text = " | ".join(_flat(v) for v in value)
+    else:
+        text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _flat(value: Any) -> str:
+    if isinstance(value, dict):
+        if "what" in value:
+            return str(value["what"])
+        if "note" in value:
+            return f"{value['date']}: {value['note']}"
+        if "url" in value:
+            return f"{value['title']} <{value['url']}>"
+        if "role" in value:
+            return f"{value['name']} ({value['role']})"
+    return str(value)
+
+
+def cases_csv(items: Sequence[Published]) -> str:
+    """One row per case; lists joined with ' | '; setbacks by their 'what'."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for item in items:
+        record = case_record(item)
+        writer.writerow([_cell(record.get(column)) for column in CSV_COLUMNS])
+    return out.getvalue()
+
+
+def _timestamp(value: str | dt.date) -> str:
+    text = value.isoformat() if isinstance(value, dt.date) else value
+    if len(text) == 7:
+        text += "-01"
+    return f"{text}T00:00:00Z"
+
+
+def atom_feed(items: Sequence[Published], site_url: str, site_name: str) -> str:
+    """An Atom feed of new cases and new journal entries, newest first, with absolute links."""
+    entries: list[tuple[str, str, str, str, str]] = []  # (updated, id, title, link, summary)
+    for item in items:
+        case = item.case
+        entries.append((_timestamp(case.published), item.url, case.title, item.url, case.summary))
+        for index, update in enumerate(sorted(case.updates, key=lambda u: u.date)):
+            link = f"{item.url}#journey"
+            entries.append((_timestamp(update.date), f"{item.url}#update-{index}",
+                            f"Update: {case.title}", link, update.note))
+    entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
+    entries = entries[:FEED_ENTRIES]
+
+    ET.register_namespace("", ATOM)
+    feed = ET.Element(f"{{{ATOM}}}feed")
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = site_name
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = site_url
+    ET.SubElement(feed, f"{{{ATOM}}}link", href=f"{site_url}feed.xml", rel="self", type="application/atom+xml")
+    ET.SubElement(feed, f"{{{ATOM}}}link", href=site_url, rel="alternate", type="text/html")
+    ET.SubElement(feed, f"{{{ATOM}}}updated").text = entries[0][0] if entries else "1970-01-01T00:00:00Z"
+    author = ET.SubElement(feed, f"{{{ATOM}}}author")
+    ET.SubElement(author, f"{{{ATOM}}}name").text = site_name
+    for updated, entry_id, title, link, summary in entries:
+        entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = title
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = entry_id
+        ET.SubElement(entry, f"{{{ATOM}}}link", href=link, rel="alternate", type="text/html")
+        ET.SubElement(entry, f"{{{ATOM}}}updated").text = updated
+        ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
+    ET.indent(feed)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
+
+
+def schema_json(vocabulary: Vocabulary) -> str:
+    return json.dumps(case_schema(vocabulary), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,110 @@
+"""What a reader does: search for a setback, filter the cases, follow a lesson, all by keyboard too."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.browser
+
+
+def test_search_a_setbacks_words_and_reach_the_case(page: Page, site_url: str) -> None:
+    page.goto(site_url)
+    page.fill("#candour-q", "information risk owners")
+    page.press("#candour-q", "Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q=information\+risk\+owners$"))
+    result = page.locator(".pagefind-ui__result-link").first
+    expect(result).to_have_text("One front door for early help referrals in Harrowfield")
+    expect(page.locator(".pagefind-ui__result-excerpt").first).to_contain_text("information risk")
+    result.click()
+    expect(page).to_have_url(re.compile(r"/cases/shared-front-door-referrals/"))
+    expect(page.locator("h1")).to_have_text("One front door for early help referrals in Harrowfield")
+
+
+def test_search_filters_come_from_case_metadata(page: Page, site_url: str) -> None:
+    page.goto(site_url + "search/?q=funding")
+    expect(page.locator(".pagefind-ui__result").first).to_be_visible()
+    filters = page.locator(".pagefind-ui__filter-name")
+    expect(filters).to_have_count(5)
+    names = {name.strip().lower() for name in filters.all_inner_texts()}
+    assert names == {"region", "service", "theme", "status", "partner"}
+
+
+def test_filter_cases_by_region_and_by_theme(page: Page, site_url: str) -> None:
+    page.goto(site_url + "cases/")
+    count = page.locator("#candour-count")
+    expect(count).to_have_text("8 cases")
+    page.select_option("#filter-region", "wales")
+    expect(count).to_have_text("1 of 8 cases")
+    expect(page.locator("#candour-cases > li:visible")).to_have_count(1)
+    expect(page).to_have_url(re.compile(r"/cases/\?region=wales$"))
+    page.select_option("#filter-region", "")
+    page.select_option("#filter-theme", "funding")
+    expect(count).to_have_text("3 of 8 cases")
+    page.select_option("#filter-status", "stopped")
+    expect(count).to_have_text("1 of 8 cases")
+    expect(page.locator("#candour-cases > li:visible h2")).to_have_text("A Housing First pilot that stopped after eighteen months")
+    page.click("text=Clear filters")
+    expect(count).to_have_text("8 cases")
+
+
+def test_a_filtered_url_can_be_shared(page: Page, site_url: str) -> None:
+    page.goto(site_url + "cases/?theme=procurement&region=scotland")
+    expect(page.locator("#candour-count")).to_have_text("1 of 8 cases")
+    expect(page.locator("#filter-theme")).to_have_value("procurement")
+
+
+def test_without_javascript_the_whole_list_shows(browser, site_url: str) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "cases/")
+    expect(page.locator("#candour-cases > li")).to_have_count(8)
+    expect(page.locator("#candour-filters")).to_be_hidden()
+    context.close()
+
+
+def test_theme_page_links_each_lesson_to_its_case(page: Page, site_url: str) -> None:
+    page.goto(site_url + "themes/")
+    page.click("text=Information governance")
+    expect(page.locator("h1")).to_have_text("Information governance")
+    lesson = page.locator("#do-differently + ul li").first
+    expect(lesson).to_contain_text("senior information risk owners")
+    lesson.locator("a").click()
+    expect(page).to_have_url(re.compile(r"/cases/shared-front-door-referrals/#do-differently$"))
+
+
+def test_keyboard_only_search(page: Page, site_url: str) -> None:
+    page.goto(site_url)
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.id") == "candour-q":
+            break
+    else:
+        pytest.fail("the header search box cannot be reached with Tab")
+    page.keyboard.type("home care")
+    page.keyboard.press("Enter")
+    result = page.locator(".pagefind-ui__result-link").first
+    expect(result).to_be_visible()
+    # From the search input, Tab reaches the first result link.
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('pagefind-ui__result-link')"):
+            break
+    else:
+        pytest.fail("search results cannot be reached with Tab")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/cases/discharge-to-assess-beds/"))
+
+
+def test_keyboard_only_filters(page: Page, site_url: str) -> None:
+    page.goto(site_url + "cases/")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.id") == "filter-region":
+            break
+    else:
+        pytest.fail("the region filter cannot be reached with Tab")
+    page.keyboard.press("ArrowDown")  # first region that has cases
+    expect(page.locator("#candour-count")).to_have_text(re.compile(r"^1 of 8 cases$"))
