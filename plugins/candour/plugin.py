@@ -117,7 +117,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         cases = [(e.case, urls[e.slug]) for e in self.book.cases if e.case is not None]
         listing = [present.listing_view(case, url, self.vocabulary) for case, url in cases]
         related = casebook.related_cases(self.book.cases)
-        for uri, page in self.pages.items():
+        for page in self.pages.values():
             assert page.entry is not None and page.entry.case is not None
             page.data = {
                 "case": present.case_view(page.entry.case, self.vocabulary),

@@ -11,6 +11,7 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -25,10 +26,12 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",
-                      ".pagefind": "application/octet-stream", ".pf_meta": "application/octet-stream",
-                      ".pf_fragment": "application/octet-stream", ".pf_index": "application/octet-stream",
-                      ".pf_filter": "application/octet-stream"}
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".wasm": "application/wasm",
+        **dict.fromkeys([".pagefind", ".pf_meta", ".pf_fragment", ".pf_index", ".pf_filter"],
+                        "application/octet-stream"),
+    }
 
     def log_message(self, format: str, *args: object) -> None:  # keep test output clean
         pass

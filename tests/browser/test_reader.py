@@ -45,7 +45,8 @@ def test_filter_cases_by_region_and_by_theme(page: Page, site_url: str) -> None:
     expect(count).to_have_text("3 of 8 cases")
     page.select_option("#filter-status", "stopped")
     expect(count).to_have_text("1 of 8 cases")
-    expect(page.locator("#candour-cases > li:visible h2")).to_have_text("A Housing First pilot that stopped after eighteen months")
+    expect(page.locator("#candour-cases > li:visible h2")).to_have_text(
+        "A Housing First pilot that stopped after eighteen months")
     page.click("text=Clear filters")
     expect(count).to_have_text("8 cases")
 
