@@ -195,6 +195,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
             page.meta["template"] = generated.template
+            page.meta.setdefault("hide", ["navigation"])  # one-page sections: the tabs are the navigation
             page.title = generated.title
         return markdown
 

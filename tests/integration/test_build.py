@@ -163,3 +163,46 @@ def test_a_case_clashing_with_a_docs_page_is_an_error(tmp_path: Path, caplog: py
         build_site(folder)
     assert any("cases/housing-first-pilot.md would be published at cases/housing-first-pilot.md, but "
                "docs/cases/housing-first-pilot.md already exists" in r.getMessage() for r in caplog.records)
+
+
+def test_open_data_and_feed_are_published(built_site: Path) -> None:
+    import json
+    import xml.etree.ElementTree as ET
+
+    data = json.loads((built_site / "cases.json").read_text(encoding="utf-8"))
+    assert data["count"] == 8
+    assert data["cases"][0]["url"].startswith("http://127.0.0.1:8000/cases/")
+    assert (built_site / "cases.csv").read_bytes().count(b"\r\n") == 9
+    feed = ET.parse(built_site / "feed.xml").getroot()
+    assert feed.tag.endswith("feed")
+    schema = json.loads((built_site / "schema" / "case.schema.json").read_text(encoding="utf-8"))
+    assert "setbacks" in schema["required"]
+
+
+def test_listing_pages_exist_for_every_term(built_site: Path) -> None:
+    vocabulary = load_vocabulary(ROOT / "cases" / "vocabulary.yml", "v")
+    for folder, kind in (("themes", "themes"), ("services", "services"), ("regions", "regions")):
+        assert (built_site / folder / "index.html").is_file()
+        for term in vocabulary.allowed(kind):
+            assert (built_site / folder / term / "index.html").is_file(), (folder, term)
+    text = page_text(built_site / "themes" / "index.html")
+    assert re.search(r"Information governance 1 case, 2 setbacks", " ".join(text.split()))
+
+
+def test_case_page_links_related_cases(built_site: Path) -> None:
+    raw = (built_site / "cases" / "housing-first-pilot" / "index.html").read_text(encoding="utf-8")
+    related = raw[raw.index('id="related"'):]
+    assert len(re.findall(r'class="candour-case-card__title"', related)) == 3
+
+
+def test_home_shows_newest_cases_and_top_themes(built_site: Path) -> None:
+    text = " ".join(page_text(built_site / "index.html").split())
+    assert "Newest cases" in text and "A youth outreach night bus for Llanfair's town centre" in text
+    assert "Themes with the most setbacks" in text
+    assert "How to contribute a case" in text
+
+
+def test_only_cases_are_in_the_search_index(built_site: Path) -> None:
+    assert (built_site / "pagefind" / "pagefind-ui.js").is_file()
+    raw = (built_site / "cases" / "index.html").read_text(encoding="utf-8")
+    assert "data-pagefind-body" not in raw
