@@ -6,10 +6,10 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path as FsPath
 
-from . import rules
+from . import privacy, rules
 from .loader import Source, read_case
 from .model import SLUG_RE, Case
 from .problems import Problem, sort_key
@@ -135,10 +135,11 @@ def display_name(path: FsPath, root: FsPath | None) -> str:
     return path.as_posix()
 
 
-def check_file(path: FsPath, vocabulary: Vocabulary, options: rules.Options, root: FsPath | None = None) -> Entry:
-    """Read and check one case file, its name included."""
+def check_file(path: FsPath, vocabulary: Vocabulary, options: rules.Options, root: FsPath | None = None,
+               source: Source | None = None) -> Entry:
+    """Check one case file, its name included; `source` is the file already read, if it has been."""
     display = display_name(path, root)
-    source = read_case(path, display)
+    source = source or read_case(path, display)
     case, problems = check_source(source, vocabulary, options)
     slug = path.stem
     if not SLUG_RE.match(slug):
@@ -147,6 +148,21 @@ def check_file(path: FsPath, vocabulary: Vocabulary, options: rules.Options, roo
                                    "single hyphens"))
         case = None
     return Entry(slug, path, source, case, problems)
+
+
+def named_organisations(sources: Iterable[Source]) -> list[str]:
+    """Every organisation that a named case names, for the anonymity check of the others."""
+    names: list[str] = []
+    for source in sources:
+        data = source.front_matter or {}
+        orgs = data.get("organisations")
+        if data.get("attribution") == "named" and isinstance(orgs, list):
+            names += [o for o in orgs if isinstance(o, str)]
+    return names
+
+
+def with_organisations(options: rules.Options, sources: Iterable[Source]) -> rules.Options:
+    return replace(options, organisations=privacy.organisations_pattern(named_organisations(sources)))
 
 
 def suggest_slug(name: str) -> str:
@@ -162,6 +178,7 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
     files = sorted(_walk(cases_dir))
     skip = {vocabulary_file.resolve()} if vocabulary_file else set()
     stems: dict[str, list[FsPath]] = defaultdict(list)
+    sources: dict[FsPath, Source] = {}
     for path in files:
         if path.resolve() in skip or (path.name in IGNORED_NAMES and path.parent == cases_dir):
             continue
@@ -178,11 +195,13 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
                                          "or move it out of the cases folder"))
             continue
         stems[path.stem.casefold()].append(path)
-        entry = check_file(path, vocabulary, options, root)
+        sources[path] = read_case(path, display)
+    options = with_organisations(options, sources.values())
+    for path, source in sources.items():
+        entry = check_file(path, vocabulary, options, root, source)
         book.problems.extend(entry.problems)
-        if entry.case is None:
-            continue
-        (book.drafts if entry.case.draft else book.cases).append(entry)
+        if entry.case is not None:
+            (book.drafts if entry.case.draft else book.cases).append(entry)
     for same in stems.values():
         if len(same) > 1:
             names = ", ".join(p.name for p in same)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path as FsPath
 
 from . import casebook
+from .loader import read_case
 from .model import case_schema
 from .problems import FORMATS, Problem, render
 from .settings import ConfigError, Settings, load_settings
@@ -70,8 +71,14 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     for folder in [p for p in args.paths if p.is_dir()] or ([] if args.paths else [settings.cases_dir]):
         _merge(book, casebook.load(folder, vocabulary, settings.options, root=FsPath.cwd(),
                                    vocabulary_file=settings.vocabulary))
-    for path in (p for p in args.paths if p.is_file()):
-        entry = casebook.check_file(path, vocabulary, settings.options, FsPath.cwd())
+    files = [p for p in args.paths if p.is_file()]
+    options = settings.options
+    if files:  # an anonymised case is checked against the organisations every other case names
+        others = [read_case(p, p.name) for p in sorted(settings.cases_dir.glob("*.md"))] + \
+                 [read_case(p, p.name) for p in files]
+        options = casebook.with_organisations(options, others)
+    for path in files:
+        entry = casebook.check_file(path, vocabulary, options, FsPath.cwd())
         book.checked += 1
         book.problems.extend(entry.problems)
         if entry.case is not None:

@@ -7,10 +7,13 @@ move to another site engine touches only this file (and the templates).
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from html import unescape
 from pathlib import Path as FsPath
 from typing import Any, cast
 
+from markupsafe import escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.config.defaults import MkDocsConfig
@@ -23,7 +26,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
-from . import casebook, export, present, search
+from . import casebook, export, html_policy, present, search, security
 from .casebook import Casebook, Entry
 from .settings import DEFAULT_CASES_DIR, DEFAULT_VOCABULARY, Settings
 from .vocabulary import Vocabulary, VocabularyError, load_vocabulary
@@ -196,12 +199,18 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         if generated is not None:
             page.meta["template"] = generated.template
             page.meta.setdefault("hide", ["navigation"])  # one-page sections: the tabs are the navigation
-            page.title = generated.title
+            # The theme prints page.title unescaped in places; a case title is untrusted text.
+            page.title = escape(generated.title)
         return markdown
 
+    # Late, so the sanitiser sees the body as other plugins left it.
+    @event_priority(-100)
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         generated = self.pages.get(page.file.src_uri)
         if generated is not None and generated.entry is not None and generated.entry.case is not None:
+            html = html_policy.sanitise(html)
+            for item in _walk_toc(page.toc):
+                item.title = str(escape(unescape(item.title)))
             # The template puts these sections around the story: list them in the table of contents too.
             sections = present.case_sections(generated.entry.case)
             page.toc = TableOfContents([*(AnchorLink(title, anchor, 2) for anchor, title in sections["before"]),
@@ -221,6 +230,15 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             data["home"] = self.home
         return context
 
+    # Last, so the policy sees the final page.
+    @event_priority(-100)
+    def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        return security.harden(output, page.content or "", config.site_url or "")
+
+    def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
+        return security.harden(output_content, "", config.site_url or "") if template_name.endswith(".html") \
+            else output_content
+
     # Last, so the index covers what every other plugin wrote.
     @event_priority(-100)
     def on_post_build(self, config: MkDocsConfig) -> None:
@@ -230,6 +248,12 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             except search.SearchIndexError as exc:
                 raise PluginError(f"candour: {exc}") from None
             log.info(report)
+
+
+def _walk_toc(items: Any) -> Iterator[AnchorLink]:
+    for item in items:
+        yield item
+        yield from _walk_toc(item.children)
 
 
 def _has(view: dict[str, Any], case_field: str, term: str) -> bool:

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from . import html_policy, privacy
 from .loader import Source
 from .model import _partial_date  # the same date parsing as the model
 from .problems import Path, Problem, format_path, quote
@@ -62,7 +63,7 @@ _NO_CHANGE_RE = re.compile(
 # Words that turn a denial into a real setback: "no problems at first, but then ...".
 _CONTRAST_RE = re.compile(r"\b(?:but|however|until|although|though|yet|except|apart\s+from|other\s+than)\b",
                           re.IGNORECASE)
-_HTML_TAG_RE = re.compile(r"</?[a-zA-Z][^>]*>")
+_HTML_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z!?][^>]*>|<\s*[a-zA-Z]+[\s/]")
 
 # Where free text lives in a case, as (field, sub-field) pairs; None means the value itself.
 _TEXT_FIELDS: tuple[tuple[str, tuple[str, ...] | None, bool], ...] = (
@@ -85,6 +86,8 @@ _TEXT_FIELDS: tuple[tuple[str, tuple[str, ...] | None, bool], ...] = (
 @dataclass(frozen=True)
 class Options:
     min_words: int = MIN_WORDS
+    #: Organisations named by other cases: an anonymised case must not mention them.
+    organisations: re.Pattern[str] | None = None
 
 
 def count_words(text: str) -> int:
@@ -135,11 +138,49 @@ def check(source: Source, data: dict[str, Any], options: Options) -> list[Proble
     problems += _check_dates(source, data)
     problems += _check_attribution(source, data)
     problems += _check_duplicates(source, data)
+    problems += _check_body(source)
+    problems += _check_privacy(source, data, options)
     return problems
+
+
+def _check_body(source: Source) -> Iterator[Problem]:
+    for finding in html_policy.scan_body(source.body):
+        problem = Problem(source.file, source.body_line + finding.line - 1, (), finding.message, finding.hint,
+                          "error" if finding.blocking else "warning")
+        yield problem
+
+
+def _body_line(source: Source, offset: int) -> int:
+    return source.body_line + source.body.count("\n", 0, offset)
+
+
+def _check_privacy(source: Source, data: dict[str, Any], options: Options) -> Iterator[Problem]:
+    attribution = data.get("attribution")
+    if attribution == "anonymised":
+        for path, text in text_values(data):
+            for leak in privacy.find_leaks(text, options.organisations):
+                yield source.problem(path, f"an anonymised case must not contain {leak.kind} ({quote(leak.found)})",
+                                     "remove it, or describe it without identifying anyone")
+        for leak in privacy.find_leaks(source.body, options.organisations):
+            yield Problem(source.file, _body_line(source, leak.offset), (),
+                          f"an anonymised case must not contain {leak.kind} ({quote(leak.found)})",
+                          "remove it, or describe it without identifying anyone")
+    elif attribution == "named":
+        found = [(source.line_of(path), path, leak) for path, text in text_values(data)
+                 for leak in privacy.find_personal_contacts(text)]
+        found += [(_body_line(source, leak.offset), (), leak) for leak in privacy.find_personal_contacts(source.body)]
+        for line, path, leak in found:
+            yield Problem(source.file, line, path, f"this case publishes {leak.kind} ({quote(leak.found)})",
+                          "check that the person agreed to it being public, or use a shared team address",
+                          "warning")
 
 
 def _check_text(source: Source, data: dict[str, Any], options: Options) -> Iterator[Problem]:
     for path, text in text_values(data):
+        if _HTML_TAG_RE.search(text):
+            yield source.problem(path, "front-matter text is plain text, but this contains an HTML tag",
+                                 "remove the tag; use the text of the case below the front-matter for formatting")
+            continue
         found = placeholder(text)
         if found is not None:
             yield source.problem(path, f"{quote(found)} is a placeholder",
@@ -168,8 +209,6 @@ def _check_text(source: Source, data: dict[str, Any], options: Options) -> Itera
                 yield source.problem(path, f"the summary has {words} words; it needs {low} to {high}",
                                      "say in a few sentences what was tried, where, and how it went"
                                      if words < low else "shorten it: the full story goes in the text below")
-            if _HTML_TAG_RE.search(text):
-                yield source.problem(path, "the summary must be plain text", "remove the HTML tags")
 
 
 def _check_dates(source: Source, data: dict[str, Any]) -> Iterator[Problem]:

@@ -106,7 +106,8 @@ def test_anonymised_case_shows_description_not_names(built_site: Path) -> None:
     assert "Contributors" not in text
 
 
-def test_text_in_front_matter_is_escaped(tmp_path: Path, no_warnings: pytest.LogCaptureFixture) -> None:
+def test_text_in_front_matter_is_escaped(tmp_path: Path, no_warnings: pytest.LogCaptureFixture,
+                                        html_checks_off: None) -> None:
     folder = copy_site(tmp_path)
     write_case(folder / "cases", "escaping-check.md",
                good(place="Harrowfield <script>alert(1)</script>", published="2020-01-01"))

@@ -1,0 +1,82 @@
+"""Page hardening: a Content-Security-Policy and referrer policy on every page, safe external links.
+
+The policy lets a page run only the site's own script files, the theme's inline scripts (allowed
+one by one by their SHA-256 hash, computed from the page without its case content, so script that
+somehow reached a case body is never allowed), and the WebAssembly that Pagefind's search needs.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+REFERRER_POLICY = "same-origin"
+_INLINE_SCRIPT_RE = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
+_DATA_TYPES = ("application/json", "application/ld+json", "importmap")
+_ANCHOR_RE = re.compile(r"<a\s[^>]*>", re.IGNORECASE)
+_HREF_RE = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+_HEAD_RE = re.compile(r"<head[^>]*>(?:\s*<meta\s+charset=[^>]*>)?", re.IGNORECASE)
+
+
+def content_security_policy(script_hashes: Iterable[str]) -> str:
+    hashes = " ".join(f"'sha256-{h}'" for h in sorted(set(script_hashes)))
+    directives = {
+        "default-src": "'self'",
+        # 'wasm-unsafe-eval' lets Pagefind compile its WebAssembly; it does not allow eval() of JavaScript.
+        "script-src": f"'self' 'wasm-unsafe-eval' {hashes}".strip(),
+        # The theme and Pagefind's UI set inline styles; case bodies cannot (the sanitiser drops style=).
+        "style-src": "'self' 'unsafe-inline'",
+        "img-src": "'self' data:",
+        "font-src": "'self'",
+        "connect-src": "'self'",
+        "media-src": "'self'",
+        "object-src": "'none'",
+        "frame-src": "'none'",
+        "base-uri": "'self'",
+        "form-action": "'self'",
+    }
+    return "; ".join(f"{name} {value}" for name, value in directives.items())
+
+
+def inline_script_hashes(html: str) -> list[str]:
+    """SHA-256 (base64) of every inline script that runs: data blocks such as JSON are not scripts."""
+    hashes = []
+    for match in _INLINE_SCRIPT_RE.finditer(html):
+        attrs = match.group("attrs")
+        if "src=" in attrs.lower() or any(t in attrs.lower() for t in _DATA_TYPES):
+            continue
+        digest = hashlib.sha256(match.group("body").encode("utf-8")).digest()
+        hashes.append(base64.b64encode(digest).decode("ascii"))
+    return hashes
+
+
+def _external_rel(html: str, site_host: str) -> str:
+    def fix(match: re.Match[str]) -> str:
+        tag = match.group(0)
+        href = _HREF_RE.search(tag)
+        url = (href.group(1) or href.group(2) or "") if href else ""
+        host = urlsplit(url).netloc.lower() if url.lower().startswith(("http:", "https:", "//")) else ""
+        if not host or host == site_host or re.search(r"\srel\s*=", tag, re.IGNORECASE):
+            return tag
+        return tag[:-1].rstrip("/") + ' rel="noopener noreferrer">'
+
+    return _ANCHOR_RE.sub(fix, html)
+
+
+def harden(page_html: str, content: str, site_url: str = "") -> str:
+    """Add the CSP and referrer meta tags to a page and `rel` to its external links.
+
+    `content` is the case body as rendered into the page: its scripts are never hashed.
+    """
+    outside = page_html.replace(content, "") if content else page_html
+    policy = content_security_policy(inline_script_hashes(outside))
+    meta = (f'\n    <meta http-equiv="Content-Security-Policy" content="{policy}">'
+            f'\n    <meta name="referrer" content="{REFERRER_POLICY}">')
+    head = _HEAD_RE.search(page_html)
+    if head is None:
+        return page_html
+    hardened = page_html[: head.end()] + meta + page_html[head.end():]
+    return _external_rel(hardened, urlsplit(site_url).netloc.lower())
