@@ -1,0 +1,82 @@
+"""The HTML policy: what the validator rejects in a case body, and what the site's sanitiser removes."""
+
+from __future__ import annotations
+
+import pytest
+
+from candour import html_policy
+from candour.vocabulary import Vocabulary
+from tests.conftest import GOOD, case_text, check_text
+
+
+def body_problems(vocabulary: Vocabulary, body: str) -> list[str]:
+    return check_text(case_text(GOOD, body), vocabulary)[1]
+
+
+@pytest.mark.parametrize("tag", sorted(html_policy.BLOCKED_TAGS - {"noscript"}))
+def test_blocked_elements_are_rejected_at_their_line(vocabulary: Vocabulary, tag: str) -> None:
+    problems = body_problems(vocabulary, f"First paragraph.\n\nSecond <{tag}>x</{tag}> paragraph.\n")
+    assert problems == [f"cases/x.md:24: the HTML element <{tag}> is not allowed in a case (remove it: cases are "
+                        "text, and elements like this can run code in readers' browsers)"]
+
+
+@pytest.mark.parametrize("body", [
+    '<img src="x.png" onerror="alert(1)">',
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<a href="java&#115;cript:alert(1)">x</a>',
+    '<a href="java\tscript:alert(1)">x</a>',
+    '<a href="&#x6A;avascript:alert(1)">x</a>',
+    '<img src="data:image/svg+xml;base64,PHN2Zz4=">',
+    '<a href="vbscript:msgbox(1)">x</a>',
+    '[click](javascript:alert(1))',
+    '[click]( javascript:alert(1) )',
+    '![x](data:text/html;base64,PHNjcmlwdD4=)',
+    '[click][ref]\n\n[ref]: javascript:alert(1)',
+    '<javascript:alert(1)>',
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    '<p onclick="alert(1)">x</p>',
+])
+def test_script_in_attributes_and_links_is_rejected(vocabulary: Vocabulary, body: str) -> None:
+    problems = body_problems(vocabulary, body + "\n")
+    assert problems and all(p.startswith("cases/x.md:") for p in problems), problems
+    assert any("is not allowed" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("body", [
+    "A table:\n\n<table><tr><th scope=\"col\">a</th></tr><tr><td>1</td></tr></table>",
+    "<details><summary>More</summary>\n\nHidden text.\n\n</details>",
+    "Water is H<sub>2</sub>O, <abbr title=\"Data Protection Impact Assessment\">DPIA</abbr>.",
+    "Code is fine: `<script>alert(1)</script>` and\n\n```html\n<iframe src=x></iframe>\n```\n",
+    "[A report](https://example.org/report) and [mail](mailto:team@example.org) and [a page](../other/)",
+])
+def test_harmless_html_and_code_examples_pass(vocabulary: Vocabulary, body: str) -> None:
+    assert body_problems(vocabulary, body + "\n") == []
+
+
+def test_unknown_elements_and_attributes_are_warnings(vocabulary: Vocabulary) -> None:
+    problems = body_problems(vocabulary, '<center data-x="1">Hello</center>\n')
+    assert problems == [
+        "cases/x.md:22: warning: the HTML element <center> is not supported and will be removed "
+        "(use Markdown instead, or remove it)",
+        "cases/x.md:22: warning: the HTML attribute data-x= on <center> will be removed (remove it)",
+    ]
+
+
+@pytest.mark.parametrize(("dirty", "clean"), [
+    ('<p>Hi<script>alert(1)</script></p>', "<p>Hi</p>"),
+    ('<img src="x.png" onerror="alert(1)">', '<img src="x.png">'),
+    ('<a href="javascript:alert(1)">x</a>', '<a rel="noopener noreferrer">x</a>'),
+    ('<a href="https://example.org">x</a>', '<a href="https://example.org" rel="noopener noreferrer">x</a>'),
+    ('<iframe src="https://evil.example"></iframe>ok', "ok"),
+    ('<p style="color:red">x</p>', "<p>x</p>"),
+    ('<svg><script>alert(1)</script></svg>ok', "ok"),
+])
+def test_the_site_sanitiser_removes_what_the_policy_blocks(dirty: str, clean: str) -> None:
+    assert html_policy.sanitise(dirty) == clean
+
+
+def test_front_matter_html_is_rejected(vocabulary: Vocabulary) -> None:
+    problems = check_text(case_text({**GOOD, "place": "Harrowfield <img src=x onerror=alert(1)>"}), vocabulary)[1]
+    assert problems == ["cases/x.md:8: place: front-matter text is plain text, but this contains an HTML tag "
+                        "(remove the tag; use the text of the case below the front-matter for formatting)"]

@@ -1,0 +1,73 @@
+"""An anonymised case must not give its authors away; a named case is warned about personal contacts."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from candour import casebook
+from candour.vocabulary import Vocabulary
+from tests.conftest import ROOT, case_text, check_text, good, write_case
+
+ANON = {"attribution": "anonymised", "organisations": None, "described_as": "A district council in the East"}
+
+
+def anonymised(vocabulary: Vocabulary, body: str = "Text.\n", **changes: object) -> list[str]:
+    return check_text(case_text(good(**{**ANON, **changes}), body), vocabulary)[1]
+
+
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Contact jo.bloggs@harrowfield.gov.uk for details", "an email address"),
+    ("Call the team on 01632 960123 any weekday", "a phone number"),
+    ("Call the team on +44 20 7946 0958 any weekday", "a phone number"),
+    ("Text 07700 900123 for an appointment", "a phone number"),
+    ("Our office at CO4 3SQ hosted the meetings", "a full postcode"),
+    ("Follow @harrowfield_cc for updates on the pilot", "a social-media handle"),
+    ("See linkedin.com/in/jo-bloggs for the lead", "a social-media profile"),
+])
+def test_anonymised_case_rejects_identifying_details(vocabulary: Vocabulary, text: str, kind: str) -> None:
+    in_place = anonymised(vocabulary, place=text)
+    assert len(in_place) == 1 and f"place: an anonymised case must not contain {kind}" in in_place[0], in_place
+    in_body = anonymised(vocabulary, body=f"First line.\n\n{text}.\n")
+    assert len(in_body) == 1 and in_body[0].startswith("cases/x.md:23: an anonymised case must not contain " + kind)
+
+
+@pytest.mark.parametrize("text", [
+    "The council spent 2024-25 on it, about 1,200 hours and £35,000.",
+    "We met 12 times between 2023 and 2024; the board had 9 members.",
+    "Referrals rose from 120 to 360 a month, at a cost of 0.5 FTE.",
+    "The CO2 figures and the A14 road works delayed the move.",
+])
+def test_ordinary_numbers_are_not_taken_for_contacts(vocabulary: Vocabulary, text: str) -> None:
+    assert anonymised(vocabulary, place=text) == []
+
+
+def test_anonymised_case_must_not_name_an_organisation_another_case_names(
+        tmp_path: Path, vocabulary: Vocabulary) -> None:
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    shutil.copy(ROOT / "cases" / "vocabulary.yml", cases)
+    write_case(cases, "named-one.md", good(organisations=["Seaport Borough Council"]))
+    write_case(cases, "anon-one.md", good(**ANON), body="We worked with seaport  borough council on housing.\n")
+    book = casebook.load(cases, vocabulary, root=tmp_path, vocabulary_file=cases / "vocabulary.yml")
+    assert [p.text() for p in book.errors] == [
+        "cases/anon-one.md:21: an anonymised case must not contain the name of an organisation that another case "
+        "names ('seaport  borough council') (remove it, or describe it without identifying anyone)"]
+
+
+def test_named_case_is_warned_about_personal_contacts(vocabulary: Vocabulary) -> None:
+    problems = check_text(case_text(good(), "Email jo.bloggs@example.org or info@example.org, or 01632 960123.\n"),
+                          vocabulary)[1]
+    assert problems == [
+        "cases/x.md:22: warning: this case publishes a personal email address ('jo.bloggs@example.org') "
+        "(check that the person agreed to it being public, or use a shared team address)",
+        "cases/x.md:22: warning: this case publishes a phone number ('01632 960123') "
+        "(check that the person agreed to it being public, or use a shared team address)",
+    ]
+
+
+def test_the_example_cases_leak_nothing(vocabulary: Vocabulary) -> None:
+    book = casebook.load(ROOT / "cases", vocabulary, root=ROOT, vocabulary_file=ROOT / "cases" / "vocabulary.yml")
+    assert book.problems == []
