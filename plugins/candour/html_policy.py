@@ -52,10 +52,23 @@ _SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
 _INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]+")
 
 
+def is_remote(url: str) -> bool:
+    """True for a URL on another site: images from elsewhere would tell that site who reads a case."""
+    cleaned = _INVISIBLE_RE.sub("", html.unescape(url))
+    return cleaned.startswith("//") or url_scheme(url) is not None
+
+
+def _drop_remote_images(tag: str, attribute: str, value: str) -> str | None:
+    if tag == "img" and attribute == "src" and is_remote(value):
+        return None
+    return value
+
+
 def sanitise(fragment: str) -> str:
     """The site's last line of defence: keep only the allowlist; links get rel=noopener noreferrer."""
     return nh3.clean(
         fragment,
+        attribute_filter=_drop_remote_images,
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(BLOCKED_TAGS) - {"noscript"},
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
@@ -87,7 +100,10 @@ class Finding:
 
 
 # Markdown constructs that carry a URL: inline links and images, reference definitions, autolinks.
-_MD_INLINE_URL_RE = re.compile(r"\]\(\s*<?([^)\s>]*)")
+_MD_INLINE_URL_RE = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]*)")
+_REMOTE_IMAGE = "images must be files of this site, not links to another site"
+_REMOTE_IMAGE_HINT = ("put the image file in the site and link to it by its path: an image from another site "
+                      "tells that site who reads the case")
 _MD_REFERENCE_RE = re.compile(r"^[ ]{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 _MD_AUTOLINK_RE = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^<>\s]*)>")
 _FENCE_RE = re.compile(r"^([ ]{0,3})(`{3,}|~{3,})[^\n]*\n.*?(?:^\1?\2[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
@@ -127,6 +143,8 @@ class _Scanner(HTMLParser):
             elif name in URL_ATTRIBUTES and value and (scheme := unsafe_url(value)):
                 self.findings.append(Finding(line, f"a link to a {scheme}: address is not allowed",
                                              "link only to web pages (https://...) or email (mailto:)"))
+            elif tag == "img" and name == "src" and value and is_remote(value):
+                self.findings.append(Finding(line, _REMOTE_IMAGE, _REMOTE_IMAGE_HINT))
             elif name == "style":
                 self.findings.append(Finding(line, "the HTML attribute style= is not allowed in a case",
                                              "remove it: the site's own styles apply to every case"))
@@ -149,8 +167,11 @@ def scan_body(markdown: str) -> Iterator[Finding]:
     yield from scanner.findings
     for pattern in (_MD_INLINE_URL_RE, _MD_REFERENCE_RE, _MD_AUTOLINK_RE):
         for match in pattern.finditer(text):
-            scheme = unsafe_url(match.group(1))
+            url = match.group(match.lastindex or 1)
+            line = text.count("\n", 0, match.start(match.lastindex or 1)) + 1
+            scheme = unsafe_url(url)
             if scheme is not None:
-                line = text.count("\n", 0, match.start(1)) + 1
                 yield Finding(line, f"a link to a {scheme}: address is not allowed",
                               "link only to web pages (https://...) or email (mailto:)")
+            elif pattern is _MD_INLINE_URL_RE and match.group(1) == "!" and is_remote(url):
+                yield Finding(line, _REMOTE_IMAGE, _REMOTE_IMAGE_HINT)

@@ -115,9 +115,31 @@ def _failed(display: str, line: int, message: str, hint: str) -> Source:
     return Source(display, None, problems=[Problem(display, line, (), message, hint)])
 
 
+class _LineMap:
+    """YAML line (from 0) -> file line. YAML also breaks lines at NEL, LS and PS; editors do not."""
+
+    def __init__(self, text: str, first_line: int) -> None:
+        self.first = first_line
+        self.starts: list[int] | None = None
+        if any(ch in text for ch in "\x85\u2028\u2029"):
+            line, starts = first_line, [first_line]
+            for ch in text:
+                if ch == "\n":
+                    line += 1
+                    starts.append(line)
+                elif ch in "\x85\u2028\u2029":
+                    starts.append(line)
+            self.starts = starts
+
+    def __call__(self, yaml_line: int) -> int:
+        if self.starts is None:
+            return yaml_line + self.first
+        return self.starts[min(yaml_line, len(self.starts) - 1)]
+
+
 def _parse_front_matter(source: Source, text: str, first_line: int) -> None:
     """Fill `source.front_matter`, `source.lines` and `source.problems` from the YAML text."""
-    offset = first_line  # YAML marks count lines from 0
+    offset = _LineMap(text, first_line)
     if len(text) >= _DEPTH_SCAN_FROM:
         try:
             depth, depth_line = _max_depth(text)
@@ -125,7 +147,7 @@ def _parse_front_matter(source: Source, text: str, first_line: int) -> None:
             source.problems.append(_yaml_problem(source.file, exc, text, offset))
             return
         if depth > MAX_DEPTH:
-            source.problems.append(Problem(source.file, depth_line + offset, (),
+            source.problems.append(Problem(source.file, offset(depth_line), (),
                                            f"the front-matter nests {depth} levels deep",
                                            f"no field needs more than a few levels; at most {MAX_DEPTH} are read"))
             return
@@ -171,7 +193,7 @@ def _max_depth(text: str) -> tuple[int, int]:
     return best, best_line
 
 
-def _walk(source: Source, root: yaml.Node, offset: int) -> bool:
+def _walk(source: Source, root: yaml.Node, offset: _LineMap) -> bool:
     """Record the line of every key and list item; report duplicate keys, aliases and odd keys.
 
     Iterative, and each node is visited once, so neither deep nesting nor alias bombs can blow up.
@@ -191,7 +213,7 @@ def _walk(source: Source, root: yaml.Node, offset: int) -> bool:
         if isinstance(node, yaml.MappingNode):
             first_seen: dict[str, int] = {}
             for key_node, value_node in node.value:
-                line = key_node.start_mark.line + offset
+                line = offset(key_node.start_mark.line)
                 if not isinstance(key_node, yaml.ScalarNode):
                     source.problems.append(Problem(source.file, line, path, "a field name must be a plain word",
                                                    "write 'name: value'"))
@@ -208,7 +230,7 @@ def _walk(source: Source, root: yaml.Node, offset: int) -> bool:
                 stack.append((value_node, (*path, key)))
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
-                source.lines[(*path, index)] = item.start_mark.line + offset
+                source.lines[(*path, index)] = offset(item.start_mark.line)
                 stack.append((item, (*path, index)))
     return ok
 
@@ -232,15 +254,15 @@ _YAML_HINTS = (
 )
 
 
-def _yaml_problem(file: str, exc: yaml.YAMLError, text: str, offset: int) -> Problem:
+def _yaml_problem(file: str, exc: yaml.YAMLError, text: str, offset: _LineMap) -> Problem:
     """A YAML error as a located problem, in words a non-programmer can act on."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if mark is not None:
-        line = mark.line + offset
+        line = offset(mark.line)
     elif isinstance(getattr(exc, "position", None), int):  # ReaderError: bad characters
-        line = text[: exc.position].count("\n") + offset  # type: ignore[attr-defined]
+        line = text[: exc.position].count("\n") + offset.first  # type: ignore[attr-defined]
     else:
-        line = offset - 1
+        line = offset.first - 1
     if isinstance(exc, yaml.MarkedYAMLError):
         what = exc.problem or exc.context or "invalid YAML"
     else:

@@ -66,6 +66,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         self.vocabulary = Vocabulary({})
         self.pages: dict[str, Generated] = {}
         self.home: dict[str, Any] = {}
+        self.theme_scripts: list[str] | None = None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = FsPath(config.config_file_path).parent if config.config_file_path else FsPath.cwd()
@@ -199,8 +200,8 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         if generated is not None:
             page.meta["template"] = generated.template
             page.meta.setdefault("hide", ["navigation"])  # one-page sections: the tabs are the navigation
-            # The theme prints page.title unescaped in places; a case title is untrusted text.
-            page.title = escape(generated.title)
+            # Untrusted text: the header override escapes it; <title> strips tags (see overrides/partials).
+            page.title = generated.title
         return markdown
 
     # Late, so the sanitiser sees the body as other plugins left it.
@@ -210,7 +211,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         if generated is not None and generated.entry is not None and generated.entry.case is not None:
             html = html_policy.sanitise(html)
             for item in _walk_toc(page.toc):
-                item.title = str(escape(unescape(item.title)))
+                item.title = str(escape(unescape(item.title)))  # the theme prints TOC titles unescaped
             # The template puts these sections around the story: list them in the table of contents too.
             sections = present.case_sections(generated.entry.case)
             page.toc = TableOfContents([*(AnchorLink(title, anchor, 2) for anchor, title in sections["before"]),
@@ -230,14 +231,22 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             data["home"] = self.home
         return context
 
+    # MkDocs renders the theme's static templates before any page. The 404 page holds no case
+    # content, so its inline scripts are exactly the theme's own: the only ones the policy allows.
+    def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
+        if template_name == "404.html":
+            self.theme_scripts = security.inline_script_hashes(output_content)
+        if template_name.endswith(".html"):
+            return security.harden(output_content, self.theme_scripts or [], config.site_url or "")
+        return output_content
+
     # Last, so the policy sees the final page.
     @event_priority(-100)
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        return security.harden(output, page.content or "", config.site_url or "")
-
-    def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
-        return security.harden(output_content, "", config.site_url or "") if template_name.endswith(".html") \
-            else output_content
+        if self.theme_scripts is None:
+            raise PluginError("candour: the theme has no 404.html, so the theme's own inline scripts are unknown "
+                              "and the Content-Security-Policy cannot allow them")
+        return security.harden(output, self.theme_scripts, config.site_url or "")
 
     # Last, so the index covers what every other plugin wrote.
     @event_priority(-100)

@@ -35,7 +35,8 @@ def format_path(path: Sequence[str | int]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else str(part)
+            name = str(part) if len(str(part)) <= QUOTE_LIMIT else str(part)[: QUOTE_LIMIT - 1] + "…"
+            out += f".{name}" if out else name
     return out
 
 

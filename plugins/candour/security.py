@@ -1,8 +1,9 @@
 """Page hardening: a Content-Security-Policy and referrer policy on every page, safe external links.
 
-The policy lets a page run only the site's own script files, the theme's inline scripts (allowed
-one by one by their SHA-256 hash, computed from the page without its case content, so script that
-somehow reached a case body is never allowed), and the WebAssembly that Pagefind's search needs.
+The policy lets a page run only the site's own script files, the theme's own inline scripts, and
+the WebAssembly that Pagefind's search needs. The theme's inline scripts are allowed one by one by
+their SHA-256 hash, taken from a page rendered with no case content at all (the theme's 404 page),
+so no script that reached a page through a case can ever match.
 """
 
 from __future__ import annotations
@@ -66,13 +67,9 @@ def _external_rel(html: str, site_host: str) -> str:
     return _ANCHOR_RE.sub(fix, html)
 
 
-def harden(page_html: str, content: str, site_url: str = "") -> str:
-    """Add the CSP and referrer meta tags to a page and `rel` to its external links.
-
-    `content` is the case body as rendered into the page: its scripts are never hashed.
-    """
-    outside = page_html.replace(content, "") if content else page_html
-    policy = content_security_policy(inline_script_hashes(outside))
+def harden(page_html: str, script_hashes: Iterable[str], site_url: str = "") -> str:
+    """Add the CSP and referrer meta tags to a page and `rel` to its external links."""
+    policy = content_security_policy(script_hashes)
     meta = (f'\n    <meta http-equiv="Content-Security-Policy" content="{policy}">'
             f'\n    <meta name="referrer" content="{REFERRER_POLICY}">')
     head = _HEAD_RE.search(page_html)

@@ -84,7 +84,7 @@ def _from_pydantic(source: Source, error: Any) -> Problem:
         message, hint = ctx["message"], ctx.get("hint", "")
     elif kind == "missing":
         field = Case.model_fields.get(name) if len(path) == 1 else None
-        message = f"the required field '{name}' is missing"
+        message = f"the required field {quote(name)} is missing"
         description = (field.description or "").rstrip(".") if field else ""
         hint = f"add a line '{name}: ...'" + (f": {description[0].lower()}{description[1:]}" if description else "")
         misspelt = _misspelling_of(name, path, source)
@@ -97,7 +97,7 @@ def _from_pydantic(source: Source, error: Any) -> Problem:
     elif kind == "extra_forbidden":
         model = _model_at(path)
         allowed = list(model.model_fields) if model else []
-        message = f"'{name}' is not a field Candour knows"
+        message = f"{quote(name)} is not a field Candour knows"
         suggestion = did_you_mean(name, allowed)
         hint = suggestion or (f"allowed here: {', '.join(allowed)}" if allowed else "remove it")
         return source.problem(path, message, hint)

@@ -80,3 +80,17 @@ def test_front_matter_html_is_rejected(vocabulary: Vocabulary) -> None:
     problems = check_text(case_text({**GOOD, "place": "Harrowfield <img src=x onerror=alert(1)>"}), vocabulary)[1]
     assert problems == ["cases/x.md:8: place: front-matter text is plain text, but this contains an HTML tag "
                         "(remove the tag; use the text of the case below the front-matter for formatting)"]
+
+
+@pytest.mark.parametrize("body", ['![pixel](https://evil.example/p.png)', '<img src="//evil.example/p.png">',
+                                  '<img src="https://evil.example/p.png" alt="x">'])
+def test_images_from_other_sites_are_rejected(vocabulary: Vocabulary, body: str) -> None:
+    problems = body_problems(vocabulary, body + "\n")
+    assert problems == ["cases/x.md:22: images must be files of this site, not links to another site (put the image "
+                        "file in the site and link to it by its path: an image from another site tells that site "
+                        "who reads the case)"]
+
+
+def test_the_sanitiser_drops_images_from_other_sites() -> None:
+    assert html_policy.sanitise('<img src="https://evil.example/p.png" alt="x">') == '<img alt="x">'
+    assert html_policy.sanitise('<img src="../images/chart.png" alt="x">') == '<img src="../images/chart.png" alt="x">'

