@@ -161,7 +161,8 @@ class Case(_Strict):
         description="Where the work is now.")
     started: PartialDate = Field(description="When the work started: YYYY-MM or YYYY-MM-DD.")
     ended: PartialDate | None = Field(
-        None, description="When it ended. Required when completed or stopped; not allowed when planned or in progress.")
+        None, description="When it ended. Required when completed or stopped; not allowed when planned or in progress.",
+        json_schema_extra={"x-required-when": "status is completed or stopped"})
     published: FullDate = Field(description="When this case was first published: YYYY-MM-DD.")
     place: Text = Field(description="Where, in words, e.g. 'Greater Essex'.")
     region: Region = Field(description="The region, from the regions vocabulary.")
@@ -170,10 +171,12 @@ class Case(_Strict):
     attribution: Attribution = Field(
         description="'named' to name the organisations, 'anonymised' to describe them instead.")
     organisations: list[Text] | None = Field(
-        None, description="The organisations involved. Required when named; not allowed when anonymised.")
+        None, description="The organisations involved. Required when named; not allowed when anonymised.",
+        json_schema_extra={"x-required-when": "attribution is named"})
     described_as: Text | None = Field(
         None, description="Required when anonymised: who did the work, without naming them, "
-                          "e.g. 'A district council in the East of England'.")
+                          "e.g. 'A district council in the East of England'.",
+        json_schema_extra={"x-required-when": "attribution is anonymised"})
     setbacks: list[Setback] = Field(min_length=1, description="What went wrong: at least one setback.")
     do_differently: list[Text] = Field(
         min_length=1, description="What the team would do differently next time: at least one item.")

@@ -28,6 +28,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from . import casebook, export, html_policy, present, search, security
 from .casebook import Casebook, Entry
+from .model import case_schema
 from .settings import DEFAULT_CASES_DIR, DEFAULT_VOCABULARY, Settings
 from .vocabulary import Vocabulary, VocabularyError, load_vocabulary
 
@@ -36,6 +37,7 @@ log = get_plugin_logger(__name__)
 CASES_URI = "cases"
 INDEX_URI = f"{CASES_URI}/index.md"
 SEARCH_URI = "search/index.md"
+REFERENCE_URI = "reference.md"
 HOME_CASES = 5
 HOME_THEMES = 6
 
@@ -55,6 +57,7 @@ class Generated:
     title: str
     data: dict[str, Any] = field(default_factory=dict)
     entry: Entry | None = None
+    hide: tuple[str, ...] = ("navigation",)  # one-page sections: the tabs are the navigation
 
 
 class CandourPlugin(BasePlugin[CandourConfig]):
@@ -133,6 +136,8 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         self._add_taxonomies(files, config, cases, listing)
         if self.config.search:
             self._add(files, config, SEARCH_URI, Generated("search.html", "Search"))
+        self._add(files, config, REFERENCE_URI, Generated("reference.html", "Field reference", {
+            "fields": present.field_reference(case_schema(self.vocabulary))}, hide=("toc",)))
         self._add_data_files(files, config, cases)
         counts = present.setback_counts([case for case, _ in cases])
         self.home = {
@@ -199,7 +204,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
             page.meta["template"] = generated.template
-            page.meta.setdefault("hide", ["navigation"])  # one-page sections: the tabs are the navigation
+            page.meta.setdefault("hide", list(generated.hide))
             # Untrusted text: the header override escapes it; <title> strips tags (see overrides/partials).
             page.title = generated.title
         return markdown

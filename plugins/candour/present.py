@@ -176,3 +176,67 @@ def facets(listing: list[dict[str, Any]], vocabulary: Vocabulary) -> list[dict[s
         out.append({"param": param, "label": label,
                     "options": [{"value": t, "label": labels[t], "count": counts[t]} for t in order]})
     return out
+
+
+def field_reference(schema: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per front-matter field, from the JSON Schema (itself made from the model)."""
+    definitions = schema.get("$defs", {})
+    required = set(schema.get("required", []))
+    rows = []
+    for name, prop in schema["properties"].items():
+        rows.append({
+            "name": name,
+            "required": "yes" if name in required else (f"when {prop['x-required-when']}"
+                                                        if "x-required-when" in prop else "no"),
+            "type": _type_of(prop, definitions),
+            "allowed": _allowed(prop),
+            "description": prop.get("description", ""),
+            "parts": _parts(prop, definitions),
+        })
+    return rows
+
+
+def _resolve(prop: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
+    options = [p for p in prop.get("anyOf", [prop]) if p.get("type") != "null"]
+    chosen = options[0] if options else prop
+    ref = chosen.get("$ref")
+    return dict(definitions[ref.split("/")[-1]]) if ref else chosen
+
+
+def _type_of(prop: dict[str, Any], definitions: dict[str, Any]) -> str:
+    node = _resolve(prop, definitions)
+    kind = node.get("type")
+    if kind == "array":
+        item = _resolve(node.get("items", {}), definitions)
+        inner = "entries" if item.get("type") == "object" else _type_of(node.get("items", {}), definitions)
+        return "list of allowed values" if inner == "one of the allowed values" else f"list of {inner}"
+    if kind == "object":
+        return "entry"
+    if kind == "boolean":
+        return "true or false"
+    if node.get("format") == "date":
+        return "date YYYY-MM-DD"
+    if "pattern" in node and "examples" in node:
+        return "date YYYY-MM or YYYY-MM-DD"
+    if "enum" in node or "const" in node:
+        return "one of the allowed values"
+    return "text"
+
+
+def _allowed(prop: dict[str, Any]) -> list[str]:
+    node = prop.get("items", prop) if prop.get("type") == "array" else prop
+    for option in node.get("anyOf", [node]):
+        if "enum" in option:
+            return [str(v) for v in option["enum"]]
+    return []
+
+
+def _parts(prop: dict[str, Any], definitions: dict[str, Any]) -> list[dict[str, Any]]:
+    node = _resolve(prop, definitions)
+    item = _resolve(node.get("items", {}), definitions) if node.get("type") == "array" else node
+    if item.get("type") != "object":
+        return []
+    required = set(item.get("required", []))
+    return [{"name": n, "required": "yes" if n in required else "no", "type": _type_of(p, definitions),
+             "allowed": _allowed(p), "description": p.get("description", "")}
+            for n, p in item.get("properties", {}).items()]

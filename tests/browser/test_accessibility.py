@@ -30,6 +30,8 @@ PAGES: dict[str, tuple[str, Callable[[Page], None] | None]] = {
     "service": ("services/housing/", None),
     "search-results": ("search/?q=funding", _open_search),
     "open-data": ("open-data/", None),
+    "contribute": ("contribute/", None),
+    "reference": ("reference/", None),
 }
 
 

@@ -207,3 +207,14 @@ def test_only_cases_are_in_the_search_index(built_site: Path) -> None:
     assert (built_site / "pagefind" / "pagefind-ui.js").is_file()
     raw = (built_site / "cases" / "index.html").read_text(encoding="utf-8")
     assert "data-pagefind-body" not in raw
+
+
+def test_field_reference_lists_every_field_from_the_model(built_site: Path) -> None:
+    from candour.model import FIELDS, Setback
+
+    raw = (built_site / "reference" / "index.html").read_text(encoding="utf-8")
+    for name in FIELDS:
+        assert f'<tr id="{name}">' in raw, name
+    for part in Setback.model_fields:
+        assert f"<code>{part}</code>" in raw
+    assert "<code>east-of-england</code>" in raw  # allowed values come from the vocabulary file
