@@ -6,14 +6,16 @@ Exit codes: 0 every case is valid, 1 a case (or the vocabulary) has errors, 2 a 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
+import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path as FsPath
 
-from . import casebook
+from . import authoring, casebook, present
 from .loader import read_case
-from .model import case_schema
+from .model import ATTRIBUTIONS, STATUSES, case_schema, did_you_mean
 from .problems import FORMATS, Problem, render
 from .settings import ConfigError, Settings, load_settings
 from .vocabulary import Vocabulary, VocabularyError, load_vocabulary
@@ -43,7 +45,38 @@ def _parser() -> argparse.ArgumentParser:
                           help="case files or folders (default: the cases folder named in mkdocs.yml)")
     validate.add_argument("--format", choices=FORMATS, default="text",
                           help="text (default), github (workflow annotations) or json")
+    validate.add_argument("--changed-since", metavar="REF",
+                          help="only the files in the cases folder changed since this git ref (e.g. origin/main)")
     validate.set_defaults(run=_validate)
+
+    new = commands.add_parser("new", help="start a new case from a few answers",
+                              description="Write cases/<slug>.md with every field, and TODO where you still "
+                                          "have to write. Asks in a terminal; flags answer for scripts.")
+    for flag, what in (("title", "the case's title"), ("summary", "20 to 120 words"),
+                       ("status", "planned, in-progress, paused, completed or stopped"),
+                       ("started", "YYYY-MM"), ("ended", "YYYY-MM"), ("place", "e.g. Greater Essex"),
+                       ("region", "a regions term"), ("attribution", "named or anonymised"),
+                       ("described-as", "who you are, when anonymised"), ("slug", "the file name, without .md")):
+        new.add_argument(f"--{flag}", help=what)
+    for flag, what in (("service", "a services term"), ("theme", "a themes term"), ("partner", "a partners term"),
+                       ("organisation", "an organisation's name")):
+        new.add_argument(f"--{flag}", action="append", default=[], help=f"{what} (repeat for more)")
+    new.add_argument("--no-input", action="store_true", help="never ask: leave TODOs for what the flags do not say")
+    new.add_argument("--force", action="store_true", help="overwrite an existing file")
+    new.set_defaults(run=_new)
+
+    imp = commands.add_parser("import", help="turn blog posts into draft cases",
+                              description="Turn Markdown write-ups (Jekyll, Hugo or Eleventy) into draft cases, "
+                                          "keeping title, date, summary, tags and text; TODOs mark the rest.")
+    imp.add_argument("files", nargs="+", type=FsPath, metavar="FILE")
+    imp.add_argument("--dir", type=FsPath, help="where to write the drafts (default: the cases folder)")
+    imp.set_defaults(run=_import)
+
+    stale = commands.add_parser("stale", help="list ongoing cases with no update or review for a while")
+    stale.add_argument("--days", type=int, default=180, help="how long counts as stale (default 180)")
+    stale.add_argument("--format", choices=("text", "json"), default="text")
+    stale.add_argument("--today", type=_iso_date, default=None, help=argparse.SUPPRESS)
+    stale.set_defaults(run=_stale)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of a case's front-matter")
     schema.set_defaults(run=_schema)
@@ -58,10 +91,36 @@ def _vocabulary(settings: Settings, fmt: str) -> Vocabulary | None:
         return None
 
 
+def _iso_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("use YYYY-MM-DD") from None
+
+
+def _changed_files(ref: str, folder: FsPath) -> set[str] | None:
+    """Files under `folder` changed since `ref` (committed or not) and new untracked ones; None if git fails."""
+    commands = (["git", "diff", "--name-only", "--no-renames", ref, "--", str(folder)],
+                ["git", "ls-files", "--others", "--exclude-standard", "--", str(folder)])
+    top = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False)
+    if top.returncode != 0:
+        return None
+    changed: set[str] = set()
+    for command in commands:
+        result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=top.stdout.strip())
+        if result.returncode != 0:
+            return None
+        changed |= {casebook.display_name(FsPath(top.stdout.strip()) / line, FsPath.cwd())
+                    for line in result.stdout.splitlines() if line}
+    return changed
+
+
 def _validate(args: argparse.Namespace, settings: Settings) -> int:
     vocabulary = _vocabulary(settings, args.format)
     if vocabulary is None:
         return EXIT_INVALID
+    if args.changed_since:
+        return _validate_changed(args, settings, vocabulary)
     missing = [p for p in args.paths if not p.exists()]
     if missing:
         for path in missing:
@@ -85,6 +144,151 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
             (book.drafts if entry.case.draft else book.cases).append(entry)
     _report(book.problems, args.format, book.summary())
     return EXIT_INVALID if book.errors else EXIT_OK
+
+
+def _validate_changed(args: argparse.Namespace, settings: Settings, vocabulary: Vocabulary) -> int:
+    """Check the whole folder (cross-case rules need it) but report only the changed files."""
+    changed = _changed_files(args.changed_since, settings.cases_dir)
+    if changed is None:
+        print(f"candour: cannot list the files changed since {args.changed_since!r}: is this a git checkout "
+              "and does the ref exist?", file=sys.stderr)
+        return EXIT_USAGE
+    full = casebook.load(settings.cases_dir, vocabulary, settings.options, root=FsPath.cwd(),
+                         vocabulary_file=settings.vocabulary)
+    existing = {f for f in changed if (FsPath.cwd() / f).exists()}
+    vocabulary_file = casebook.display_name(settings.vocabulary, FsPath.cwd())
+    book = casebook.Casebook(
+        cases=[e for e in full.cases if e.file in existing], drafts=[e for e in full.drafts if e.file in existing],
+        problems=[p for p in full.problems if p.file in existing],
+        checked=len(existing - {vocabulary_file} - {f for f in existing if FsPath(f).name in casebook.IGNORED_NAMES}))
+    _report(book.problems, args.format, book.summary())
+    return EXIT_INVALID if book.errors else EXIT_OK
+
+
+def _new(args: argparse.Namespace, settings: Settings) -> int:
+    vocabulary = _vocabulary(settings, "text")
+    if vocabulary is None:
+        return EXIT_INVALID
+    ask = sys.stdin.isatty() and not args.no_input
+    answers = authoring.Answers(
+        title=args.title, summary=args.summary, status=args.status, started=args.started, ended=args.ended,
+        place=args.place, region=args.region, services=_split(args.service), themes=_split(args.theme),
+        partners=_split(args.partner), attribution=args.attribution, organisations=args.organisation,
+        described_as=args.described_as)
+    if ask:
+        _ask(answers, vocabulary)
+    slug = args.slug or authoring.slugify(answers.title or "new-case")
+    path = settings.cases_dir / f"{slug}.md"
+    if path.exists() and not args.force:
+        print(f"candour: {casebook.display_name(path, FsPath.cwd())} already exists (choose another --slug, "
+              "or --force to overwrite it)", file=sys.stderr)
+        return EXIT_USAGE
+    path.write_text(authoring.render_case(answers, vocabulary), encoding="utf-8")
+    shown = casebook.display_name(path, FsPath.cwd())
+    print(f"Wrote {shown}.\n\nNext steps:\n"
+          f"  1. Open {shown} and replace every TODO: above all the setbacks and what you would do differently.\n"
+          f"  2. Check it: candour validate {shown}\n"
+          "  3. Preview the site: make serve, then open http://127.0.0.1:8000/cases/\n"
+          "  4. Open a pull request (see the Contribute page).")
+    return EXIT_OK
+
+
+def _split(values: list[str]) -> list[str]:
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def _ask(answers: authoring.Answers, vocabulary: Vocabulary) -> None:
+    """Ask in the terminal for what the flags left out. An empty answer leaves a TODO."""
+    def prompt(question: str, allowed: list[str] | None = None, many: bool = False) -> str | list[str] | None:
+        hint = f" ({', '.join(allowed)})" if allowed and len(allowed) <= 6 else ""
+        while True:
+            reply = input(f"{question}{hint}: ").strip()
+            if not reply:
+                return [] if many else None
+            values = [v.strip() for v in reply.split(",") if v.strip()] if many else [reply]
+            wrong = [v for v in values if allowed is not None and v not in allowed]
+            if not wrong:
+                return values if many else values[0]
+            for value in wrong:
+                suggestion = did_you_mean(value, allowed or [])
+                print(f"  {value!r} is not allowed{': ' + suggestion if suggestion else ''} "
+                      f"(allowed: {', '.join(allowed or [])})")
+
+    print("A new case. Press Enter to skip a question: the file will say TODO there.")
+    if answers.title is None:
+        answers.title = prompt("Title: what was tried, and where")  # type: ignore[assignment]
+    if answers.status is None:
+        answers.status = prompt("Status", list(STATUSES))  # type: ignore[assignment]
+    if answers.place is None:
+        answers.place = prompt("Place, e.g. Greater Essex")  # type: ignore[assignment]
+    if answers.region is None:
+        answers.region = prompt("Region", vocabulary.allowed("regions"))  # type: ignore[assignment]
+    if not answers.services:
+        answers.services = prompt("Services, separated by commas", vocabulary.allowed("services"),  # type: ignore[assignment]
+                                  many=True)
+    if not answers.themes:
+        answers.themes = prompt("Themes, separated by commas", vocabulary.allowed("themes"),  # type: ignore[assignment]
+                                many=True)
+    if answers.attribution is None:
+        answers.attribution = prompt("Attribution", list(ATTRIBUTIONS)) or "named"  # type: ignore[assignment]
+    if answers.attribution == "named" and not answers.organisations:
+        answers.organisations = prompt("Organisations, separated by commas", many=True)  # type: ignore[assignment]
+    if answers.attribution == "anonymised" and answers.described_as is None:
+        answers.described_as = prompt("Describe who you are without names")  # type: ignore[assignment]
+
+
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    vocabulary = _vocabulary(settings, "text")
+    if vocabulary is None:
+        return EXIT_INVALID
+    folder = args.dir or settings.cases_dir
+    missing = [p for p in args.files if not p.is_file()]
+    if missing:
+        for path in missing:
+            print(f"candour: no such file: {path}", file=sys.stderr)
+        return EXIT_USAGE
+    folder.mkdir(parents=True, exist_ok=True)
+    for source in args.files:
+        text = source.read_bytes().decode("utf-8", errors="replace")
+        slug, answers = authoring.import_post(text, vocabulary, source.stem)
+        path, n = folder / f"{slug}.md", 2
+        while path.exists():
+            path, n = folder / f"{slug}-{n}.md", n + 1
+        draft = authoring.render_case(answers, vocabulary)
+        path.write_text(draft, encoding="utf-8")
+        todos = draft.count(f'"{authoring.TODO}:')
+        print(f"{source} -> {casebook.display_name(path, FsPath.cwd())}: draft with {todos} TODOs to write")
+    print(f"Next: replace the TODOs, then run: candour validate {casebook.display_name(folder, FsPath.cwd())}")
+    return EXIT_OK
+
+
+def _stale(args: argparse.Namespace, settings: Settings) -> int:
+    vocabulary = _vocabulary(settings, "text")
+    if vocabulary is None:
+        return EXIT_INVALID
+    book = casebook.load(settings.cases_dir, vocabulary, settings.options, root=FsPath.cwd(),
+                         vocabulary_file=settings.vocabulary)
+    today = args.today or dt.date.today()
+    stale = []
+    for entry in [*book.cases, *book.drafts]:
+        case = entry.case
+        if case is None or case.status not in ("in-progress", "paused"):
+            continue
+        updated = present.last_updated(case)
+        age = (today - updated).days
+        if age > args.days:
+            stale.append({"file": entry.file, "title": case.title, "status": case.status,
+                          "last_updated": updated.isoformat(), "days": age})
+    stale.sort(key=lambda item: -int(item["days"]))
+    if args.format == "json":
+        print(json.dumps({"days": args.days, "today": today.isoformat(), "stale": stale}, indent=2))
+    else:
+        for item in stale:
+            print(f"{item['file']}: {item['status']}, last updated {item['last_updated']} ({item['days']} days ago): "
+                  f"{item['title']}")
+        print(f"candour: {len(stale)} ongoing case{'s' * (len(stale) != 1)} with no update or review "
+              f"in {args.days} days")
+    return EXIT_OK
 
 
 def _merge(into: casebook.Casebook, other: casebook.Casebook) -> None:

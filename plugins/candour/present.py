@@ -44,10 +44,20 @@ def _terms(vocabulary: Vocabulary, kind: str, terms: list[str]) -> list[dict[str
     return [{"term": t, "label": vocabulary.label(kind, t)} for t in terms]
 
 
+def last_updated(case: Case) -> dt.date:
+    """The latest of: first published, last reviewed, the newest journal entry."""
+    dates = [case.published, *([case.reviewed] if case.reviewed else [])]
+    dates += [dt.date.fromisoformat(u.date if len(u.date) == 10 else u.date + "-01") for u in case.updates]
+    return max(dates)
+
+
 def listing_view(case: Case | None, url: str, vocabulary: Vocabulary) -> dict[str, Any]:
     """What a list of cases shows for one case."""
     assert case is not None
+    updated = last_updated(case)
     return {
+        "updated": updated.isoformat(),
+        "updated_label": long_date(updated),
         "url": url,
         "title": case.title,
         "summary": case.summary,

@@ -1,0 +1,156 @@
+"""Contributor tooling: candour new, candour import, candour stale and validate --changed-since."""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from candour import rules
+from candour.authoring import import_post, render_case, strip_template_tags
+from candour.loader import parse_case
+from candour.rules import text_values
+from candour.validation import check_source
+from candour.vocabulary import Vocabulary
+from tests.conftest import ROOT, good, write_case
+
+from .test_cli import run, site  # noqa: F401  (the fixture)
+
+REAL_POSTS = sorted((ROOT.parent / "shared" / "data" / "real-posts").glob("*/[0-9]*.md"))
+
+
+def todo_paths(front_matter: dict) -> set[tuple]:
+    """Every field of a draft that still says TODO."""
+    paths = {path for path, text in text_values(front_matter) if "TODO" in text}
+    for name, value in front_matter.items():
+        if isinstance(value, str) and "TODO" in value:
+            paths.add((name,))
+        if isinstance(value, list):
+            paths |= {(name, i) for i, item in enumerate(value) if isinstance(item, str) and "TODO" in item}
+    return paths
+
+
+def test_new_writes_a_case_that_fails_until_the_todos_are_written(site: Path) -> None:  # noqa: F811
+    result = run(site, "new", "--title", "Shared triage for housing referrals", "--status", "completed",
+                 "--region", "london", "--service", "housing", "--theme", "workforce,funding", "--no-input")
+    assert result.returncode == 0, result.stderr
+    path = site / "cases" / "shared-triage-for-housing-referrals.md"
+    assert "Next steps" in result.stdout and "candour validate cases/shared-triage-for-housing-referrals.md" in \
+        result.stdout
+    checked = run(site, "validate")
+    assert checked.returncode == 1
+    fields = {line.split(": ")[1] for line in checked.stdout.splitlines()[:-1]}
+    assert fields == {"summary", "started", "ended", "place", "organisations[0]", "setbacks[0].what",
+                      "setbacks[0].why", "setbacks[0].impact", "setbacks[0].response", "do_differently[0]"}
+    # Writing the TODOs makes it valid.
+    text = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text.split("---")[1])
+    data.update(good(title=data["title"], status="completed", region="london", services=["housing"],
+                     themes=["workforce", "funding"], published=data["published"]))
+    path.write_text("---\n" + yaml.safe_dump(data, sort_keys=False) + "---\nThe story.\n", encoding="utf-8")
+    assert run(site, "validate").returncode == 0
+
+
+def test_new_refuses_to_overwrite(site: Path) -> None:  # noqa: F811
+    args = ("new", "--title", "Shared triage for housing referrals", "--no-input")
+    assert run(site, *args).returncode == 0
+    again = run(site, *args)
+    assert again.returncode == 2 and "already exists" in again.stderr
+
+
+def test_new_asks_in_a_terminal(site: Path) -> None:  # noqa: F811
+    """Answers typed at the prompts, one of them a typo that gets a 'did you mean'."""
+    script = ("import sys, builtins; sys.stdin.isatty = lambda: True; "
+              "answers = iter(['Shared triage for housing referrals', 'in-progress', 'Harrowfield', 'londn', "
+              "'london', 'housing', 'workforce', 'named', 'Harrowfield Council']); "
+              "builtins.input = lambda prompt='': (print(prompt, end=''), next(answers))[1]; "
+              "from candour.cli import main; sys.exit(main(['new']))")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
+    result = subprocess.run([sys.executable, "-c", script], cwd=site, capture_output=True, text=True, env=env,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert "'londn' is not allowed: did you mean 'london'?" in result.stdout
+    data = yaml.safe_load((site / "cases" / "shared-triage-for-housing-referrals.md").read_text().split("---")[1])
+    assert (data["status"], data["region"], data["place"]) == ("in-progress", "london", "Harrowfield")
+    assert data["organisations"] == ["Harrowfield Council"]
+
+
+@pytest.mark.skipif(not REAL_POSTS, reason="the shared real posts are not next to this checkout")
+def test_import_every_real_post(vocabulary: Vocabulary) -> None:
+    assert len(REAL_POSTS) == 60
+    for post in REAL_POSTS:
+        text = post.read_text(encoding="utf-8")
+        slug, answers = import_post(text, vocabulary, post.stem)
+        draft = render_case(answers, vocabulary)
+        source = parse_case(draft.encode(), f"{slug}.md")
+        assert source.front_matter is not None, (post.name, source.problems)
+        original = yaml.safe_load(text.split("---")[1])
+        assert source.front_matter["title"] == " ".join(html.unescape(str(original["title"])).split()), post.name
+        date = str(original.get("date") or post.name[:10])  # Jekyll and Eleventy: the file name's date
+        assert str(source.front_matter["published"]) == re.match(r"\d{4}-\d{2}-\d{2}", date)[0], post.name
+        assert source.front_matter["draft"] is True
+        assert not re.search(r"\{\{[<%]|\{%|\{\{", source.body), (post.name, "template tags left in the body")
+        _, problems = check_source(source, vocabulary, rules.Options())
+        errors = {p.path for p in problems if p.severity == "error"}
+        assert errors == todo_paths(source.front_matter), (post.name, [p.text() for p in problems][:4])
+        assert {("setbacks", 0, "what"), ("do_differently", 0)} <= errors
+
+
+def test_import_strips_template_tags_and_keeps_text() -> None:
+    text = ('Intro {{< img src="x.png" >}} and {{< note >}}kept words{{< /note >}} '
+            '{% image "a.png", "alt" %} {{ page.url }} {{% md %}}more{{% /md %}} end')
+    assert strip_template_tags(text) == "Intro  and kept words   more end"
+
+
+def test_import_command_writes_drafts(site: Path) -> None:  # noqa: F811
+    post = site / "post.md"
+    post.write_text("---\ntitle: What we learned from our pilot\ndate: 2019-05-04\ntags: [procurement]\n---\n"
+                    "Some text {{< shortcode >}}.\n", encoding="utf-8")
+    result = run(site, "import", "post.md")
+    assert result.returncode == 0, result.stderr
+    assert "post.md -> cases/what-we-learned-from-our-pilot.md: draft with" in result.stdout
+    draft = (site / "cases" / "what-we-learned-from-our-pilot.md").read_text(encoding="utf-8")
+    assert 'themes: ["procurement"]' in draft and "draft: true" in draft and "shortcode" not in draft
+    assert run(site, "import", "post.md").stdout.count("what-we-learned-from-our-pilot-2.md") == 1
+
+
+def test_stale_lists_ongoing_cases_without_recent_updates(site: Path) -> None:  # noqa: F811
+    write_case(site / "cases", "old-one.md", good(status="in-progress", ended=None, published="2024-01-01"))
+    write_case(site / "cases", "fresh-one.md", good(status="paused", ended=None, published="2024-01-01",
+                                                    updates=[{"date": "2026-10", "note": "Back on track again."}]))
+    write_case(site / "cases", "done-one.md", good(published="2020-01-01"))
+    result = run(site, "stale", "--days", "90", "--today", "2026-11-26")
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == [
+        "cases/old-one.md: in-progress, last updated 2024-01-01 (1060 days ago): A shared referral form for early help",
+        "candour: 1 ongoing case with no update or review in 90 days",
+    ]
+    report = json.loads(run(site, "stale", "--days", "20", "--format", "json", "--today", "2026-11-26").stdout)
+    assert [item["file"] for item in report["stale"]] == ["cases/old-one.md", "cases/fresh-one.md"]
+
+
+def test_validate_changed_since_checks_only_changed_files(site: Path) -> None:  # noqa: F811
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=site, check=True, capture_output=True)
+
+    git("init", "-q", "-b", "main")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "add", ".")
+    write_case(site / "cases", "old-broken.md", good(setbacks=None))
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "base")
+    write_case(site / "cases", "new-broken.md", good(do_differently=None))
+    write_case(site / "cases", "new-good.md")
+    result = run(site, "validate", "--changed-since", "HEAD")
+    assert result.returncode == 1
+    assert [line.split(":")[0] for line in result.stdout.splitlines()[:-1]] == ["cases/new-broken.md"]
+    assert result.stdout.splitlines()[-1].startswith("candour: 2 files checked: 1 published, 0 drafts, 1 with errors")
+    (site / "cases" / "new-broken.md").unlink()
+    assert run(site, "validate", "--changed-since", "HEAD").returncode == 0
+    assert run(site, "validate", "--changed-since", "no-such-ref").returncode == 2
