@@ -40,7 +40,7 @@ chromium:
 	  else echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium'"; exit 1; fi; }
 
 test: $(STAMP) $(NODE_STAMP) chromium
-	$(BIN)/python -m pytest
+	CANDOUR_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check plugins tests scripts

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from pathlib import Path as FsPath
 from . import authoring, casebook, present
 from .loader import read_case
 from .model import ATTRIBUTIONS, STATUSES, case_schema, did_you_mean
-from .problems import FORMATS, Problem, render
+from .problems import FORMATS, Problem, markdown_table, render
 from .settings import ConfigError, Settings, load_settings
 from .vocabulary import Vocabulary, VocabularyError, load_vocabulary
 
@@ -299,6 +300,11 @@ def _merge(into: casebook.Casebook, other: casebook.Casebook) -> None:
 
 
 def _report(problems: list[Problem], fmt: str, summary: dict[str, object]) -> None:
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if fmt == "github" and step_summary:
+        # GitHub shows only ten annotations per step: the summary table has every message.
+        with open(step_summary, "a", encoding="utf-8") as out:
+            out.write(markdown_table(problems, summary))
     if fmt != "json":
         summary = {**summary, "line": f"candour: {summary['line']}"}
     print(render(problems, fmt, summary))  # type: ignore[arg-type]

@@ -107,3 +107,18 @@ def render(problems: Iterable[Problem], fmt: Format, summary: dict[str, object] 
     if summary is not None:
         lines.append(str(summary["line"]))
     return "\n".join(lines)
+
+
+def markdown_table(problems: Iterable[Problem], summary: dict[str, object]) -> str:
+    """Every problem as a Markdown table, for a CI run's summary page."""
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("\n", " ")
+
+    ordered = sorted(problems, key=sort_key)
+    lines = ["## Candour: case check", "", str(summary["line"]), ""]
+    if ordered:
+        lines += ["| File | Line | Field | Problem | How to fix it |", "|---|---|---|---|---|"]
+        lines += [f"| {cell(p.file)} | {p.line} | {cell(p.field) or '-'} | "
+                  f"{'warning: ' if p.severity == 'warning' else ''}{cell(p.message)} | {cell(p.hint)} |"
+                  for p in ordered]
+    return "\n".join(lines) + "\n\n"

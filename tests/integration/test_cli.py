@@ -25,8 +25,10 @@ def site(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
+def run(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the CLI in `cwd`; the environment is the test's own, less any CI step summary, plus `env`."""
+    base = {k: v for k, v in os.environ.items() if k != "GITHUB_STEP_SUMMARY"}
+    env = {**base, "PYTHONPATH": str(ROOT / "plugins"), **(env or {})}
     return subprocess.run([*CANDOUR, *args], cwd=cwd, capture_output=True, text=True, env=env, timeout=60)
 
 

