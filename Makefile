@@ -52,3 +52,7 @@ lock: $(STAMP)
 
 clean:
 	rm -rf $(VENV) site .pytest_cache node_modules
+
+# The benchmark: not part of `make test`. Results go to bench-results/ and docs/performance.md.
+bench: $(STAMP) $(NODE_STAMP) chromium
+	CANDOUR_CHROMIUM=$(CHROMIUM) $(BIN)/python scripts/bench.py $(or $(SIZES),100 1000)

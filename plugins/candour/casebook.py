@@ -128,10 +128,11 @@ def _terms_of(entry: Entry) -> set[tuple[str, str]]:
 def display_name(path: FsPath, root: FsPath | None) -> str:
     """How a file is named in messages: relative to the project root, with forward slashes."""
     if root is not None:
-        try:
-            return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
-            pass
+        for candidate, base in ((path, root), (path.resolve(), root.resolve())):
+            try:
+                return candidate.relative_to(base).as_posix()
+            except ValueError:
+                continue
     return path.as_posix()
 
 

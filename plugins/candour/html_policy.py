@@ -117,6 +117,8 @@ def _blank(match: re.Match[str]) -> str:
 
 def without_code(markdown: str) -> str:
     """The Markdown with fenced code blocks and code spans blanked out: HTML shown as code is fine."""
+    if "`" not in markdown and "~~~" not in markdown:
+        return markdown
     return _CODE_SPAN_RE.sub(_blank, _FENCE_RE.sub(_blank, markdown))
 
 
@@ -158,14 +160,18 @@ class _Scanner(HTMLParser):
 def scan_body(markdown: str) -> Iterator[Finding]:
     """Every raw-HTML element, attribute and link target in a case body that the policy blocks."""
     text = without_code(markdown)
-    scanner = _Scanner()
-    try:
-        scanner.feed(text)
-        scanner.close()
-    except Exception:  # HTMLParser is lenient; this only guards against the unforeseen
-        pass
-    yield from scanner.findings
-    for pattern in (_MD_INLINE_URL_RE, _MD_REFERENCE_RE, _MD_AUTOLINK_RE):
+    if "<" in text:  # no raw HTML, nothing for the HTML parser to find
+        scanner = _Scanner()
+        try:
+            scanner.feed(text)
+            scanner.close()
+        except Exception:  # HTMLParser is lenient; this only guards against the unforeseen
+            pass
+        yield from scanner.findings
+    # Each construct has a marker without which the pattern cannot match: skip the scan when it is absent.
+    patterns = [p for p, marker in ((_MD_INLINE_URL_RE, "]("), (_MD_REFERENCE_RE, "]:"), (_MD_AUTOLINK_RE, ":"))
+                if marker in text and (p is not _MD_AUTOLINK_RE or "<" in text)]
+    for pattern in patterns:
         for match in pattern.finditer(text):
             url = match.group(match.lastindex or 1)
             line = text.count("\n", 0, match.start(match.lastindex or 1)) + 1

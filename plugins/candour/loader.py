@@ -25,8 +25,9 @@ MAX_BYTES = 1_000_000
 #: Deepest nesting accepted in front-matter. Real cases nest three levels; libyaml's composer
 #: recurses in C and crashes the interpreter somewhere past ~50,000 levels.
 MAX_DEPTH = 100
-#: Below this many characters, YAML cannot nest deeply enough to matter, so the depth scan is skipped.
-_DEPTH_SCAN_FROM = 2 * MAX_DEPTH
+#: Below this many characters YAML cannot nest deeply enough to crash the C composer, so the depth is
+#: checked while walking the composed nodes instead of by a separate scan of the events.
+_DEPTH_SCAN_FROM = 10_000
 
 FENCE = "---"
 BOM = b"\xef\xbb\xbf"
@@ -210,6 +211,11 @@ def _walk(source: Source, root: yaml.Node, offset: _LineMap) -> bool:
             ok = False
             continue
         seen.add(id(node))
+        if len(path) > MAX_DEPTH:
+            source.problems.append(source.problem(path[:1], f"the front-matter nests more than {MAX_DEPTH} levels deep",
+                                                  f"no field needs more than a few levels; at most {MAX_DEPTH} "
+                                                  "are read"))
+            return False
         if isinstance(node, yaml.MappingNode):
             first_seen: dict[str, int] = {}
             for key_node, value_node in node.value:

@@ -7,7 +7,9 @@ move to another site engine touches only this file (and the templates).
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path as FsPath
@@ -36,6 +38,8 @@ log = get_plugin_logger(__name__)
 
 CASES_URI = "cases"
 INDEX_URI = f"{CASES_URI}/index.md"
+#: Cases on one page of a listing: /cases/, a theme, a service or a region.
+PAGE_SIZE = 50
 SEARCH_URI = "search/index.md"
 REFERENCE_URI = "reference.md"
 HOME_CASES = 5
@@ -70,6 +74,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         self.pages: dict[str, Generated] = {}
         self.home: dict[str, Any] = {}
         self.theme_scripts: list[str] | None = None
+        self.timings = {"checking": 0.0, "pages": 0.0, "Pagefind": 0.0}
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = FsPath(config.config_file_path).parent if config.config_file_path else FsPath.cwd()
@@ -94,6 +99,8 @@ class CandourPlugin(BasePlugin[CandourConfig]):
     def on_files(self, files: Files, config: MkDocsConfig) -> Files:
         assert self.settings is not None
         settings = self.settings
+        self.timings = dict.fromkeys(self.timings, 0.0)
+        started = time.perf_counter()
         try:
             self.vocabulary = load_vocabulary(settings.vocabulary,
                                               casebook.display_name(settings.vocabulary, settings.root))
@@ -104,6 +111,8 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         self.book = casebook.load(settings.cases_dir, self.vocabulary, settings.options, root=settings.root,
                                   vocabulary_file=settings.vocabulary)
         self._report(self.book)
+        self.timings["checking"] = time.perf_counter() - started
+        started = time.perf_counter()
         self.pages = {}
         docs_dir = FsPath(config.docs_dir)
 
@@ -131,8 +140,11 @@ class CandourPlugin(BasePlugin[CandourConfig]):
                 "related": [present.listing_view(r.case, urls[r.slug], self.vocabulary)
                             for r in related[page.entry.slug]],
             }
-        self._add(files, config, INDEX_URI, Generated("cases.html", "Cases", {
-            "cases": listing, "facets": present.facets(listing, self.vocabulary)}))
+        self._add_pages(files, config, CASES_URI, Generated("cases.html", "Cases", {
+            "facets": present.facets(listing, self.vocabulary), "total": len(listing),
+            "filter_index": "cases/filter-index.json"}), "cases", listing)
+        files.append(File.generated(config, "cases/filter-index.json",
+                                    content=present.filter_index(listing, self.vocabulary)))
         self._add_taxonomies(files, config, cases, listing)
         if self.config.search:
             self._add(files, config, SEARCH_URI, Generated("search.html", "Search"))
@@ -147,6 +159,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
                            for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:HOME_THEMES]],
             "count": len(listing),
         }
+        self.timings["pages"] += time.perf_counter() - started
         return files
 
     def _add(self, files: Files, config: MkDocsConfig, uri: str, page: Generated) -> None:
@@ -154,21 +167,54 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             files.append(File.generated(config, uri, content="", inclusion=InclusionLevel.NOT_IN_NAV))
         self.pages[uri] = page
 
+    def _add_pages(self, files: Files, config: MkDocsConfig, folder: str, first: Generated, key: str,
+                   items: list[Any], expand: Any = None) -> None:
+        """A listing split into pages of PAGE_SIZE: folder/index.md, then folder/page/2.md and so on.
+
+        Pages keep every listing small whatever the size of the casebook; without JavaScript
+        a reader follows the page links, and the filters on /cases/ work on every case at once.
+        """
+        count = max(1, -(-len(items) // PAGE_SIZE))
+        uris = [f"{folder}/index.md" if n == 1 else f"{folder}/page/{n}.md" for n in range(1, count + 1)]
+        for uri in uris:
+            self._add(files, config, uri, Generated(first.template, first.title, dict(first.data), hide=first.hide))
+        urls = [files.get_file_from_path(uri).url for uri in uris]  # type: ignore[union-attr]
+        for n, uri in enumerate(uris, start=1):
+            chunk = items[(n - 1) * PAGE_SIZE: n * PAGE_SIZE]
+            data = self.pages[uri].data
+            data[key] = chunk
+            if expand is not None:
+                data.update(expand(chunk))
+            data["pagination"] = {
+                "page": n, "pages": count, "total": len(items), "first_index": (n - 1) * PAGE_SIZE + 1,
+                "last_index": (n - 1) * PAGE_SIZE + len(chunk),
+                "previous": urls[n - 2] if n > 1 else None, "next": urls[n] if n < count else None,
+            }
+            if n > 1:
+                self.pages[uri].title = f"{first.title} (page {n} of {count})"
+
     def _add_taxonomies(self, files: Files, config: MkDocsConfig, cases: list[tuple[Any, str]],
                         listing: list[dict[str, Any]]) -> None:
         for folder, (kind, case_field, heading) in present.TAXONOMIES.items():
             terms = []
             for term in self.vocabulary.allowed(kind):
                 label = self.vocabulary.label(kind, term)
-                matching = [v for v in listing if _has(v, case_field, term)]
-                data: dict[str, Any] = {"kind": folder, "heading": heading, "term": term, "label": label,
-                                        "cases": matching}
+                data: dict[str, Any] = {"kind": folder, "heading": heading, "term": term, "label": label}
                 if folder == "themes":
-                    data.update(present.lessons_for_theme([(c, u) for c, u in cases], term))
-                template = "theme.html" if folder == "themes" else "term.html"
-                self._add(files, config, f"{folder}/{term}.md", Generated(template, label, data))
-                terms.append({"term": term, "label": label, "url": f"{folder}/{term}/", "count": len(matching),
-                              "setbacks": len(data.get("setbacks", []))})
+                    on_theme = [(c, u) for c, u in cases if present.on_theme(c, term)]
+                    totals = present.lessons_for_theme(on_theme, term)
+                    data.update(setback_total=len(totals["setbacks"]), lesson_total=len(totals["lessons"]))
+                    self._add_pages(files, config, f"{folder}/{term}", Generated("theme.html", label, data),
+                                    "cases_on_page", on_theme,
+                                    lambda page: present.lessons_for_theme(page, term))  # noqa: B023
+                    count, setbacks = len(on_theme), data["setback_total"]
+                else:
+                    matching = [v for v in listing if _has(v, case_field, term)]
+                    self._add_pages(files, config, f"{folder}/{term}", Generated("term.html", label, data),
+                                    "cases", matching)
+                    count, setbacks = len(matching), 0
+                terms.append({"term": term, "label": label, "url": f"{folder}/{term}/", "count": count,
+                              "setbacks": setbacks})
             self._add(files, config, f"{folder}/index.md",
                       Generated("taxonomy.html", heading, {"kind": folder, "heading": heading, "terms": terms}))
 
@@ -201,6 +247,10 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         log.info(str(book.summary()["line"]))
 
     def on_page_markdown(self, markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        with self._timer("pages"):
+            return self._page_markdown(markdown, page)
+
+    def _page_markdown(self, markdown: str, page: Page) -> str:
         generated = self.pages.get(page.file.src_uri)
         if generated is not None:
             page.meta["template"] = generated.template
@@ -212,6 +262,10 @@ class CandourPlugin(BasePlugin[CandourConfig]):
     # Late, so the sanitiser sees the body as other plugins left it.
     @event_priority(-100)
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+        with self._timer("pages"):
+            return self._page_content(html, page)
+
+    def _page_content(self, html: str, page: Page) -> str:
         generated = self.pages.get(page.file.src_uri)
         if generated is not None and generated.entry is not None and generated.entry.case is not None:
             html = html_policy.sanitise(html)
@@ -226,6 +280,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
 
     def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext:
+        started = time.perf_counter()
         data = cast(dict[str, Any], context)  # MkDocs types the context narrowly; templates take any key
         data["vocabulary"] = self.vocabulary
         data["candour_search"] = self.config.search
@@ -234,6 +289,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             data.update(generated.data)
         if page.is_homepage:
             data["home"] = self.home
+        self.timings["pages"] += time.perf_counter() - started
         return context
 
     # MkDocs renders the theme's static templates before any page. The 404 page holds no case
@@ -251,17 +307,28 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         if self.theme_scripts is None:
             raise PluginError("candour: the theme has no 404.html, so the theme's own inline scripts are unknown "
                               "and the Content-Security-Policy cannot allow them")
-        return security.harden(output, self.theme_scripts, config.site_url or "")
+        with self._timer("pages"):
+            return security.harden(output, self.theme_scripts, config.site_url or "")
 
     # Last, so the index covers what every other plugin wrote.
     @event_priority(-100)
     def on_post_build(self, config: MkDocsConfig) -> None:
         if self.config.search:
             try:
-                report = search.build_index(FsPath(config.site_dir))
+                with self._timer("Pagefind"):
+                    report = search.build_index(FsPath(config.site_dir))
             except search.SearchIndexError as exc:
                 raise PluginError(f"candour: {exc}") from None
             log.info(report)
+        log.info("timings: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.timings.items()))
+
+    @contextmanager
+    def _timer(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] += time.perf_counter() - started
 
 
 def _walk_toc(items: Any) -> Iterator[AnchorLink]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import json
 import datetime as dt
 from typing import Any
 
@@ -143,6 +144,32 @@ def lessons_for_theme(entries: list[tuple[Case, str]], theme: str) -> dict[str, 
         if on_case:
             lessons += [{**source, "text": item} for item in case.do_differently]
     return {"setbacks": setbacks, "lessons": lessons}
+
+
+def on_theme(case: Case, theme: str) -> bool:
+    """A case belongs on a theme's page when it, or one of its setbacks, names the theme."""
+    return theme in case.themes or any(theme in s.themes for s in case.setbacks)
+
+
+def filter_index(listing: list[dict[str, Any]], vocabulary: Vocabulary) -> str:
+    """The compact JSON the filters on /cases/ load: every case, with terms by number, labels once."""
+    kinds = {"region": "regions", "services": "services", "themes": "themes", "partners": "partners"}
+    terms = {key: vocabulary.allowed(kind) for key, kind in kinds.items()}
+    position = {key: {t: i for i, t in enumerate(values)} for key, values in terms.items()}
+    rows = []
+    for view in listing:
+        rows.append([
+            view["title"], view["url"], view["summary"], view["status"],
+            position["region"][view["region"]["term"]],
+            [position["services"][v["term"]] for v in view["services"]],
+            [position["themes"][v["term"]] for v in view["themes"]],
+            [position["partners"][v["term"]] for v in view["partners"]],
+            view["updated"], view["updated_label"] if view["updated"] != view["published"] else "",
+            view["published"], view["published_label"],
+        ])
+    labels = {key: [vocabulary.label(kind, t) for t in terms[key]] for key, kind in kinds.items()}
+    return json.dumps({"terms": terms, "labels": labels, "statuses": STATUS_LABELS, "cases": rows},
+                      ensure_ascii=False, separators=(",", ":"))
 
 
 def setback_counts(cases: list[Case]) -> dict[str, int]:

@@ -87,7 +87,7 @@ _TEXT_FIELDS: tuple[tuple[str, tuple[str, ...] | None, bool], ...] = (
 class Options:
     min_words: int = MIN_WORDS
     #: Organisations named by other cases: an anonymised case must not mention them.
-    organisations: re.Pattern[str] | None = None
+    organisations: privacy.OrganisationNames | None = None
 
 
 def count_words(text: str) -> int:

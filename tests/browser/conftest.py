@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import gzip
+import io
 import functools
 import http.server
 import os
@@ -36,6 +38,26 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:  # keep test output clean
         pass
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        """Gzip text as every real static host does, so byte counts match what readers download."""
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            if not self.path.split("?")[0].endswith("/"):
+                return super().send_head()  # the redirect to the folder's URL
+            path = path / "index.html"
+        kind = self.guess_type(str(path))
+        compressible = kind.startswith("text/") or kind in ("application/javascript", "application/json",
+                                                           "image/svg+xml", "application/wasm")
+        if not (path.is_file() and compressible and "gzip" in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
 
 def build_example_site(dest: Path) -> Path:

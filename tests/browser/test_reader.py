@@ -51,6 +51,14 @@ def test_filter_cases_by_region_and_by_theme(page: Page, site_url: str) -> None:
     expect(count).to_have_text("8 cases")
 
 
+def test_a_filtered_result_links_to_its_case(page: Page, site_url: str) -> None:
+    page.goto(site_url + "cases/?region=scotland")
+    expect(page.locator("#candour-count")).to_have_text("1 of 8 cases")
+    page.locator("#candour-cases a").first.click()
+    expect(page).to_have_url(re.compile(r"/cases/benefits-advice-chatbot/$"))
+    expect(page.locator("h1")).to_have_text("A benefits advice chatbot that we stopped before launch")
+
+
 def test_a_filtered_url_can_be_shared(page: Page, site_url: str) -> None:
     page.goto(site_url + "cases/?theme=procurement&region=scotland")
     expect(page.locator("#candour-count")).to_have_text("1 of 8 cases")
