@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import calendar
-import json
 import datetime as dt
+import json
 from typing import Any
 
 from .model import Case

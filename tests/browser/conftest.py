@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import gzip
-import io
 import functools
+import gzip
 import http.server
+import io
 import os
 import shutil
 import subprocess
