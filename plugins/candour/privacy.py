@@ -75,7 +75,8 @@ class OrganisationNames:
             step = 1
             for name in self.by_first.get(tokens[index][0], ()):
                 end = index + len(name)
-                if end <= len(tokens) and all(tokens[index + k][0] == w for k, w in enumerate(name)):
+                if end <= len(tokens) and all(tokens[index + k][0] == w for k, w in enumerate(name)) and all(
+                        text[tokens[k][2]:tokens[k + 1][1]].isspace() for k in range(index, end - 1)):
                     yield tokens[index][1], text[tokens[index][1]:tokens[end - 1][2]]
                     step = len(name)
                     break

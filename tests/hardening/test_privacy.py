@@ -71,3 +71,12 @@ def test_named_case_is_warned_about_personal_contacts(vocabulary: Vocabulary) ->
 def test_the_example_cases_leak_nothing(vocabulary: Vocabulary) -> None:
     book = casebook.load(ROOT / "cases", vocabulary, root=ROOT, vocabulary_file=ROOT / "cases" / "vocabulary.yml")
     assert book.problems == []
+
+
+def test_organisation_names_match_whole_words_within_a_sentence() -> None:
+    from candour.privacy import OrganisationNames
+
+    names = OrganisationNames(["Seaport Borough Council", "Seaport Trust"])
+    assert [found for _, found in names.finditer("We met SEAPORT\nborough  council and Seaport Trust.")] == [
+        "SEAPORT\nborough  council", "Seaport Trust"]
+    assert list(names.finditer("We left Seaport. Borough council staff met us, and Seaportal Trust.")) == []
