@@ -77,6 +77,21 @@ def write_case(folder: Path, name: str, front_matter: dict[str, Any] | None = No
     return path
 
 
+def copy_site(dest: Path, *, with_cases: bool = True) -> Path:
+    """The project's site (config, docs, templates, vocabulary) in `dest`; its example cases too, or none."""
+    import shutil
+
+    for name in ("docs", "overrides"):
+        shutil.copytree(ROOT / name, dest / name)
+    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    if with_cases:
+        shutil.copytree(ROOT / "cases", dest / "cases")
+    else:
+        (dest / "cases").mkdir()
+        shutil.copy(VOCABULARY_FILE, dest / "cases" / "vocabulary.yml")
+    return dest
+
+
 def check_path(path: Path, vocabulary: Vocabulary) -> Entry:
     return check_file(path, vocabulary, rules.Options(), path.parent)
 

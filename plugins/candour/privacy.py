@@ -67,7 +67,7 @@ class OrganisationNames:
         if len(lowered) != len(text):  # rare letters whose lower case is longer: match the slow, exact way
             tokens = [(m.group(0).casefold(), m.start(), m.end()) for m in _NAME_WORD_RE.finditer(text)]
         else:
-            if not any(w in self.by_first for w in _NAME_WORD_RE.findall(lowered)):
+            if self.by_first.keys().isdisjoint(_NAME_WORD_RE.findall(lowered)):
                 return
             tokens = [(m.group(0), m.start(), m.end()) for m in _NAME_WORD_RE.finditer(lowered)]
         index = 0

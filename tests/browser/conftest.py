@@ -8,7 +8,6 @@ import gzip
 import http.server
 import io
 import os
-import shutil
 import subprocess
 import sys
 import threading
@@ -19,7 +18,7 @@ from typing import ClassVar
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, copy_site
 
 CHROMIUM = os.environ.get("CANDOUR_CHROMIUM", "/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -62,9 +61,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 def build_example_site(dest: Path) -> Path:
     """Build the project's own site, search index included, into `dest`/site."""
-    for name in ("docs", "overrides", "cases"):
-        shutil.copytree(ROOT / name, dest / name)
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
+    copy_site(dest)
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=dest, env=env,
                             capture_output=True, text=True, timeout=600)

@@ -84,36 +84,28 @@ def test_theme_page_links_each_lesson_to_its_case(page: Page, site_url: str) -> 
     expect(page).to_have_url(re.compile(r"/cases/shared-front-door-referrals/#do-differently$"))
 
 
+def tab_to(page: Page, is_there: str, what: str, presses: int = 40) -> None:
+    """Press Tab until the JavaScript test `is_there` holds for the focused element, or fail."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(el => Boolean(el && ({is_there})))(document.activeElement)"):
+            return
+    pytest.fail(f"{what} cannot be reached with Tab")
+
+
 def test_keyboard_only_search(page: Page, site_url: str) -> None:
     page.goto(site_url)
-    for _ in range(30):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement && document.activeElement.id") == "candour-q":
-            break
-    else:
-        pytest.fail("the header search box cannot be reached with Tab")
+    tab_to(page, "el.id === 'candour-q'", "the header search box")
     page.keyboard.type("home care")
     page.keyboard.press("Enter")
-    result = page.locator(".pagefind-ui__result-link").first
-    expect(result).to_be_visible()
-    # From the search input, Tab reaches the first result link.
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.classList.contains('pagefind-ui__result-link')"):
-            break
-    else:
-        pytest.fail("search results cannot be reached with Tab")
+    expect(page.locator(".pagefind-ui__result-link").first).to_be_visible()
+    tab_to(page, "el.classList.contains('pagefind-ui__result-link')", "the first search result")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/cases/discharge-to-assess-beds/"))
 
 
 def test_keyboard_only_filters(page: Page, site_url: str) -> None:
     page.goto(site_url + "cases/")
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement && document.activeElement.id") == "filter-region":
-            break
-    else:
-        pytest.fail("the region filter cannot be reached with Tab")
+    tab_to(page, "el.id === 'filter-region'", "the region filter")
     page.keyboard.press("ArrowDown")  # first region that has cases
     expect(page.locator("#candour-count")).to_have_text(re.compile(r"^1 of 8 cases$"))

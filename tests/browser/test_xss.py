@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import re
-import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,7 +19,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from playwright.sync_api import Browser
 
-from tests.conftest import GOOD, ROOT, write_case
+from tests.conftest import GOOD, copy_site, write_case
 
 from .conftest import serve
 
@@ -98,12 +97,7 @@ def payload_case(index: int, payload: str) -> dict[str, object]:
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert len(PAYLOADS) >= 40
-    folder = tmp_path_factory.mktemp("hostile")
-    for name in ("docs", "overrides"):
-        shutil.copytree(ROOT / name, folder / name)
-    (folder / "cases").mkdir()
-    shutil.copy(ROOT / "cases" / "vocabulary.yml", folder / "cases")
-    shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
+    folder = copy_site(tmp_path_factory.mktemp("hostile"), with_cases=False)
     for index, payload in enumerate(PAYLOADS):
         write_case(folder / "cases", f"payload-{index}.md", payload_case(index, payload),
                    body=f"Before the payload.\n\n{payload}\n\nAfter the payload.\n")

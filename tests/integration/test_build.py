@@ -6,7 +6,6 @@ import html
 import logging
 import os
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,18 +19,11 @@ from mkdocs.exceptions import Abort, PluginError
 from candour import rules
 from candour.casebook import load
 from candour.vocabulary import load_vocabulary
-from tests.conftest import ROOT, good, write_case
+from tests.conftest import ROOT, copy_site, good, write_case
 
 pytestmark = pytest.mark.slow
 
 SLUGS = sorted(p.stem for p in (ROOT / "cases").glob("*.md"))
-
-
-def copy_site(dest: Path) -> Path:
-    for name in ("docs", "overrides", "cases"):
-        shutil.copytree(ROOT / name, dest / name)
-    shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
-    return dest
 
 
 @pytest.fixture

@@ -4,26 +4,20 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from tests.conftest import ROOT, good, write_case
+from tests.conftest import copy_site, good, write_case
 
 N = 120
 
 
 @pytest.fixture(scope="module")
 def big_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = tmp_path_factory.mktemp("big")
-    for name in ("docs", "overrides"):
-        shutil.copytree(ROOT / name, folder / name)
-    (folder / "cases").mkdir()
-    shutil.copy(ROOT / "cases" / "vocabulary.yml", folder / "cases")
-    shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
+    folder = copy_site(tmp_path_factory.mktemp("big"), with_cases=False)
     for i in range(N):
         write_case(folder / "cases", f"case-{i:03d}.md", good(
             title=f"A shared referral form, number {i}", published=f"20{10 + i // 12:02d}-{i % 12 + 1:02d}-01",
