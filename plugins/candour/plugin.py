@@ -150,7 +150,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             self._add(files, config, SEARCH_URI, Generated("search.html", "Search"))
         self._add(files, config, REFERENCE_URI, Generated("reference.html", "Field reference", {
             "fields": present.field_reference(case_schema(self.vocabulary))}, hide=("toc",)))
-        self._add_data_files(files, config, cases)
+        self._add_data_files(files, config, [(e.slug, e.case, urls[e.slug]) for e in self.book.cases])
         counts = present.setback_counts([case for case, _ in cases])
         self.home = {
             "newest": listing[:HOME_CASES],
@@ -218,12 +218,12 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             self._add(files, config, f"{folder}/index.md",
                       Generated("taxonomy.html", heading, {"kind": folder, "heading": heading, "terms": terms}))
 
-    def _add_data_files(self, files: Files, config: MkDocsConfig, cases: list[tuple[Any, str]]) -> None:
+    def _add_data_files(self, files: Files, config: MkDocsConfig, cases: list[tuple[str, Any, str]]) -> None:
         site_url = config.site_url or ""
         if not site_url:
             log.warning("set 'site_url' in mkdocs.yml: the feed and open data need absolute links")
         base = site_url if site_url.endswith("/") else site_url + "/"
-        items = [export.Published(url.rstrip("/").split("/")[-1], base + url, case) for case, url in cases]
+        items = [export.Published(slug, base + url, case) for slug, case, url in cases]
         outputs = {
             "cases.json": export.cases_json(items),
             "cases.csv": export.cases_csv(items),

@@ -210,3 +210,12 @@ def test_field_reference_lists_every_field_from_the_model(built_site: Path) -> N
     for part in Setback.model_fields:
         assert f"<code>{part}</code>" in raw
     assert "<code>east-of-england</code>" in raw  # allowed values come from the vocabulary file
+
+
+def test_open_data_slugs_with_plain_urls(tmp_path: Path) -> None:
+    import json
+
+    site = build_site(copy_site(tmp_path), use_directory_urls=False)
+    data = json.loads((site / "cases.json").read_text(encoding="utf-8"))
+    assert sorted(c["slug"] for c in data["cases"]) == SLUGS
+    assert all(c["url"].endswith(f"cases/{c['slug']}.html") for c in data["cases"])
