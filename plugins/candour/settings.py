@@ -66,9 +66,12 @@ def load_settings(config_file: FsPath | None = None) -> Settings:
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"{config_file}: cannot be read: {exc}") from None
     options: dict[str, Any] = {}
-    for plugin in config.get("plugins") or [] if isinstance(config, dict) else []:
-        if isinstance(plugin, dict) and "candour" in plugin:
-            options = plugin["candour"] or {}
+    plugins = config.get("plugins") if isinstance(config, dict) else None
+    # mkdocs.yml lists plugins either as a list (of names, or of one-key mappings) or as one mapping.
+    entries = [plugins] if isinstance(plugins, dict) else plugins if isinstance(plugins, list) else []
+    for plugin in entries:
+        if isinstance(plugin, dict) and isinstance(plugin.get("candour"), dict):
+            options = plugin["candour"]
     return Settings.from_options(
         config_file.parent.resolve(),
         str(options.get("cases_dir", DEFAULT_CASES_DIR)),

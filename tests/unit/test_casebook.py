@@ -66,3 +66,16 @@ def test_the_core_never_imports_mkdocs() -> None:
     code = ("import sys, candour.casebook, candour.cli, candour.present, candour.settings; "
             "sys.exit(any(m == 'mkdocs' or m.startswith('mkdocs.') for m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_settings_read_the_plugin_options_in_either_form(tmp_path: Path) -> None:
+    from candour.settings import load_settings
+
+    for text in ("plugins:\n  - search\n  - candour:\n      cases_dir: stories\n      min_words: 5\n",
+                 "plugins:\n  candour:\n    cases_dir: stories\n    min_words: 5\n",
+                 "markdown_extensions:\n  - pymdownx.emoji:\n      emoji_index: !!python/name:x.y\n"
+                 "plugins:\n  - candour:\n      cases_dir: stories\n      min_words: 5\nfoo: !ENV X\n"):
+        (tmp_path / "mkdocs.yml").write_text(text)
+        settings = load_settings(tmp_path / "mkdocs.yml")
+        assert settings.cases_dir == (tmp_path / "stories").resolve()
+        assert settings.options.min_words == 5
