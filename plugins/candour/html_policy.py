@@ -106,6 +106,8 @@ _REMOTE_IMAGE_HINT = ("put the image file in the site and link to it by its path
                       "tells that site who reads the case")
 _MD_REFERENCE_RE = re.compile(r"^[ ]{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
 _MD_AUTOLINK_RE = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^<>\s]*)>")
+# Markdown attribute lists ({: .class key=value }) can set attributes too, event handlers included.
+_MD_ATTR_LIST_RE = re.compile(r"\{:?[^{}\n]*?(?<![\w-])(on[a-z]+|style)\s*=", re.IGNORECASE)
 _FENCE_RE = re.compile(r"^([ ]{0,3})(`{3,}|~{3,})[^\n]*\n.*?(?:^\1?\2[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
 _CODE_SPAN_RE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 
@@ -168,6 +170,14 @@ def scan_body(markdown: str) -> Iterator[Finding]:
         except Exception:  # HTMLParser is lenient; this only guards against the unforeseen
             pass
         yield from scanner.findings
+    if "{" in text:
+        for match in _MD_ATTR_LIST_RE.finditer(text):
+            name = match.group(1).lower()
+            hint = ("remove it: the site's own styles apply to every case" if name == "style"
+                    else "remove it: event handlers run code in readers' browsers")
+            yield Finding(text.count("\n", 0, match.start()) + 1,
+                          f"the attribute {name}= is not allowed in a case, in HTML or in a Markdown attribute list",
+                          hint)
     # Each construct has a marker without which the pattern cannot match: skip the scan when it is absent.
     patterns = [p for p, marker in ((_MD_INLINE_URL_RE, "]("), (_MD_REFERENCE_RE, "]:"), (_MD_AUTOLINK_RE, ":"))
                 if marker in text and (p is not _MD_AUTOLINK_RE or "<" in text)]

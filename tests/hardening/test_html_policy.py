@@ -94,3 +94,14 @@ def test_images_from_other_sites_are_rejected(vocabulary: Vocabulary, body: str)
 def test_the_sanitiser_drops_images_from_other_sites() -> None:
     assert html_policy.sanitise('<img src="https://evil.example/p.png" alt="x">') == '<img alt="x">'
     assert html_policy.sanitise('<img src="../images/chart.png" alt="x">') == '<img src="../images/chart.png" alt="x">'
+
+
+@pytest.mark.parametrize("body", ["# Title {: onclick=\"alert(1)\" }", "A paragraph.\n{: style=\"color:red\" }",
+                                  "[link](https://example.org){: onmouseover=alert(1) }"])
+def test_markdown_attribute_lists_cannot_add_handlers_or_styles(vocabulary: Vocabulary, body: str) -> None:
+    problems = body_problems(vocabulary, body + "\n")
+    assert len(problems) == 1 and "is not allowed in a case, in HTML or in a Markdown attribute list" in problems[0]
+
+
+def test_ordinary_attribute_lists_pass(vocabulary: Vocabulary) -> None:
+    assert body_problems(vocabulary, "## Background {: #background .lead }\n\nText {like this} is fine.\n") == []
