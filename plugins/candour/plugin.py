@@ -132,31 +132,29 @@ class CandourPlugin(BasePlugin[CandourConfig]):
 
         cases = [(e.case, urls[e.slug]) for e in self.book.cases if e.case is not None]
         listing = [present.listing_view(case, url, self.vocabulary) for case, url in cases]
+        views = {e.slug: view for e, view in zip(self.book.cases, listing, strict=True)}
         related = casebook.related_cases(self.book.cases)
         for page in self.pages.values():
             assert page.entry is not None and page.entry.case is not None
             page.data = {
                 "case": present.case_view(page.entry.case, self.vocabulary),
-                "related": [present.listing_view(r.case, urls[r.slug], self.vocabulary)
-                            for r in related[page.entry.slug]],
+                "related": [views[r.slug] for r in related[page.entry.slug]],
             }
         self._add_pages(files, config, CASES_URI, Generated("cases.html", "Cases", {
             "facets": present.facets(listing, self.vocabulary), "total": len(listing),
             "filter_index": "cases/filter-index.json"}), "cases", listing)
         files.append(File.generated(config, "cases/filter-index.json",
                                     content=present.filter_index(listing, self.vocabulary)))
-        self._add_taxonomies(files, config, cases, listing)
+        terms = self._add_taxonomies(files, config, cases, listing)
         if self.config.search:
             self._add(files, config, SEARCH_URI, Generated("search.html", "Search"))
         self._add(files, config, REFERENCE_URI, Generated("reference.html", "Field reference", {
             "fields": present.field_reference(case_schema(self.vocabulary))}, hide=("toc",)))
         self._add_data_files(files, config, [(e.slug, e.case, urls[e.slug]) for e in self.book.cases])
-        counts = present.setback_counts([case for case, _ in cases])
+        themes = sorted((t for t in terms["themes"] if t["setbacks"]), key=lambda t: (-t["setbacks"], t["term"]))
         self.home = {
             "newest": listing[:HOME_CASES],
-            "top_themes": [{"term": t, "label": self.vocabulary.label("themes", t), "count": n,
-                            "url": f"themes/{t}/"}
-                           for t, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:HOME_THEMES]],
+            "top_themes": [{**t, "count": t["setbacks"]} for t in themes[:HOME_THEMES]],
             "count": len(listing),
         }
         self.timings["pages"] += time.perf_counter() - started
@@ -194,7 +192,9 @@ class CandourPlugin(BasePlugin[CandourConfig]):
                 self.pages[uri].title = f"{first.title} (page {n} of {count})"
 
     def _add_taxonomies(self, files: Files, config: MkDocsConfig, cases: list[tuple[Any, str]],
-                        listing: list[dict[str, Any]]) -> None:
+                        listing: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+        """Index and term pages for themes, services and regions; returns each folder's terms with counts."""
+        by_folder: dict[str, list[dict[str, Any]]] = {}
         for folder, (kind, case_field, heading) in present.TAXONOMIES.items():
             terms = []
             for term in self.vocabulary.allowed(kind):
@@ -217,6 +217,8 @@ class CandourPlugin(BasePlugin[CandourConfig]):
                               "setbacks": setbacks})
             self._add(files, config, f"{folder}/index.md",
                       Generated("taxonomy.html", heading, {"kind": folder, "heading": heading, "terms": terms}))
+            by_folder[folder] = terms
+        return by_folder
 
     def _add_data_files(self, files: Files, config: MkDocsConfig, cases: list[tuple[str, Any, str]]) -> None:
         site_url = config.site_url or ""
@@ -280,16 +282,15 @@ class CandourPlugin(BasePlugin[CandourConfig]):
 
     def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
                         nav: Navigation) -> TemplateContext:
-        started = time.perf_counter()
-        data = cast(dict[str, Any], context)  # MkDocs types the context narrowly; templates take any key
-        data["vocabulary"] = self.vocabulary
-        data["candour_search"] = self.config.search
-        generated = self.pages.get(page.file.src_uri)
-        if generated is not None:
-            data.update(generated.data)
-        if page.is_homepage:
-            data["home"] = self.home
-        self.timings["pages"] += time.perf_counter() - started
+        with self._timer("pages"):
+            data = cast(dict[str, Any], context)  # MkDocs types the context narrowly; templates take any key
+            data["vocabulary"] = self.vocabulary
+            data["candour_search"] = self.config.search
+            generated = self.pages.get(page.file.src_uri)
+            if generated is not None:
+                data.update(generated.data)
+            if page.is_homepage:
+                data["home"] = self.home
         return context
 
     # MkDocs renders the theme's static templates before any page. The 404 page holds no case

@@ -172,16 +172,6 @@ def filter_index(listing: list[dict[str, Any]], vocabulary: Vocabulary) -> str:
                       ensure_ascii=False, separators=(",", ":"))
 
 
-def setback_counts(cases: list[Case]) -> dict[str, int]:
-    """How many setbacks each theme has, counting a setback once per theme it is on."""
-    counts: dict[str, int] = {}
-    for case in cases:
-        for s in case.setbacks:
-            for theme in set(case.themes) | set(s.themes):
-                counts[theme] = counts.get(theme, 0) + 1
-    return counts
-
-
 #: The filters on /cases/: (URL parameter, field of a listing view, label).
 FACETS = (
     ("region", "region", "Region"),
