@@ -96,14 +96,15 @@ def check_path(path: Path, vocabulary: Vocabulary) -> Entry:
     return check_file(path, vocabulary, rules.Options(), path.parent)
 
 
-@pytest.fixture
-def html_checks_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Switch off the validator's HTML checks, to prove the site's own defences hold without them."""
-    import re
-
-    from candour import html_policy
+def switch_off_html_checks(patch: pytest.MonkeyPatch) -> None:
+    """Switch off the validator's HTML and plain-text checks, to prove the site's own defences hold."""
     from candour import rules as rules_module
 
-    monkeypatch.setattr(rules_module, "_HTML_TAG_RE", re.compile(r"(?!x)x"))
-    monkeypatch.setattr(rules_module.html_policy, "scan_body", lambda body: iter(()))
-    assert html_policy.scan_body is not None
+    patch.setattr(rules_module.html_policy, "plain_text_issue", lambda text: None)
+    patch.setattr(rules_module.html_policy, "scan_body", lambda body: iter(()))
+    patch.setattr(rules_module.html_policy, "control_character", lambda text: None)
+
+
+@pytest.fixture
+def html_checks_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    switch_off_html_checks(monkeypatch)

@@ -18,6 +18,11 @@ from .vocabulary import Vocabulary
 
 #: Files in the cases folder that are neither cases nor errors (the vocabulary file is also allowed).
 IGNORED_NAMES = frozenset({"README.md", ".gitkeep", ".gitignore", ".DS_Store", "Thumbs.db"})
+#: Names the site itself writes in the cases folder of the site: the list of cases (`index`), its
+#: further pages (`page/2/` ...) and the data its filters load (`filter-index`). A case with one of
+#: these names would be overwritten, or overwrite them.
+LISTING_INDEX, LISTING_PAGES, FILTER_INDEX = "index", "page", "filter-index"
+RESERVED_SLUGS = frozenset({LISTING_INDEX, LISTING_PAGES, FILTER_INDEX})
 
 
 @dataclass
@@ -148,6 +153,11 @@ def check_file(path: FsPath, vocabulary: Vocabulary, options: rules.Options, roo
                                    f"rename it to '{suggest_slug(slug)}.md': lower-case letters, digits and "
                                    "single hyphens"))
         case = None
+    elif slug in RESERVED_SLUGS:
+        problems.insert(0, Problem(display, 1, (), f"the file name {path.name!r} is taken by a page the site makes",
+                                   f"rename it after what was tried, like 'housing-first-pilot.md'; these names are "
+                                   f"reserved: {', '.join(sorted(RESERVED_SLUGS))}"))
+        case = None
     return Entry(slug, path, source, case, problems)
 
 
@@ -181,6 +191,12 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
     stems: dict[str, list[FsPath]] = defaultdict(list)
     sources: dict[FsPath, Source] = {}
     for path in files:
+        if path.is_symlink():
+            book.checked += 1
+            book.problems.append(Problem(display_name(path, root), 1, (),
+                                         "this is a symbolic link: links in the cases folder are never followed",
+                                         "replace it with the file (or the folder's files) itself"))
+            continue
         if path.resolve() in skip or (path.name in IGNORED_NAMES and path.parent == cases_dir):
             continue
         book.checked += 1
@@ -219,7 +235,11 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
 
 
 def _walk(folder: FsPath) -> Iterable[FsPath]:
-    for dirpath, dirnames, filenames in os.walk(folder):
+    """Every file below `folder`, and every symbolic link (to a file or a folder), never followed."""
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
         dirnames.sort()
         for name in filenames:
             yield FsPath(dirpath) / name
+        for name in dirnames:
+            if (FsPath(dirpath) / name).is_symlink():
+                yield FsPath(dirpath) / name

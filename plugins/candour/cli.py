@@ -16,7 +16,7 @@ from pathlib import Path as FsPath
 
 from . import authoring, casebook, present
 from .loader import read_case
-from .model import ATTRIBUTIONS, STATUSES, case_schema, did_you_mean
+from .model import ATTRIBUTIONS, SLUG_RE, STATUSES, case_schema, did_you_mean
 from .problems import FORMATS, Problem, markdown_table, render
 from .settings import ConfigError, Settings, load_settings
 from .vocabulary import Vocabulary, VocabularyError, load_vocabulary
@@ -179,6 +179,10 @@ def _new(args: argparse.Namespace, settings: Settings) -> int:
     if ask:
         _ask(answers, vocabulary)
     slug = args.slug or authoring.slugify(answers.title or "new-case")
+    if not SLUG_RE.match(slug) or slug in casebook.RESERVED_SLUGS:
+        print(f"candour: --slug {slug!r} cannot be a case's name: use lower-case letters, digits and single hyphens, "
+              f"like 'housing-first-pilot' (and not {', '.join(sorted(casebook.RESERVED_SLUGS))})", file=sys.stderr)
+        return EXIT_USAGE
     path = settings.cases_dir / f"{slug}.md"
     if path.exists() and not args.force:
         print(f"candour: {casebook.display_name(path, FsPath.cwd())} already exists (choose another --slug, "

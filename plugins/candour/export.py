@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +28,9 @@ CSV_COLUMNS = (
     "services", "themes", "partners", "attribution", "organisations", "described_as", "network", "setbacks",
     "do_differently", "what_worked", "updates", "sources", "contributors", "illustrative",
 )
+# Characters XML 1.0 cannot hold at all: one of them in one case would make the whole feed unreadable.
+# The validator rejects them in cases; the feed drops any that reach it all the same.
+_NOT_XML_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]++")
 # A spreadsheet runs a cell that starts with one of these as a formula: case text is untrusted.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -94,35 +99,49 @@ def _timestamp(value: str | dt.date) -> str:
     return f"{text}T00:00:00Z"
 
 
+def xml_text(text: str) -> str:
+    """`text` without the characters XML cannot hold."""
+    return _NOT_XML_RE.sub("", text)
+
+
+def update_id(url: str, date: str, note: str) -> str:
+    """A journal entry's feed id: the same for as long as its date and note stay the same.
+
+    Not its place in the list, which changes when an earlier entry is added, so feed readers
+    would show the later ones again as new.
+    """
+    digest = hashlib.sha256(f"{date}\n{note}".encode()).hexdigest()[:12]
+    return f"{url}#update-{date}-{digest}"
+
+
 def atom_feed(items: Sequence[Published], site_url: str, site_name: str) -> str:
     """An Atom feed of new cases and new journal entries, newest first, with absolute links."""
     entries: list[tuple[str, str, str, str, str]] = []  # (updated, id, title, link, summary)
     for item in items:
         case = item.case
         entries.append((_timestamp(case.published), item.url, case.title, item.url, case.summary))
-        for index, update in enumerate(sorted(case.updates, key=lambda u: u.date)):
-            link = f"{item.url}#journey"
-            entries.append((_timestamp(update.date), f"{item.url}#update-{index}",
-                            f"Update: {case.title}", link, update.note))
+        for update in case.updates:
+            entries.append((_timestamp(update.date), update_id(item.url, update.date, update.note),
+                            f"Update: {case.title}", f"{item.url}#journey", update.note))
     entries.sort(key=lambda e: (e[0], e[1]), reverse=True)
     entries = entries[:FEED_ENTRIES]
 
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = site_name
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = xml_text(site_name)
     ET.SubElement(feed, f"{{{ATOM}}}id").text = site_url
     ET.SubElement(feed, f"{{{ATOM}}}link", href=f"{site_url}feed.xml", rel="self", type="application/atom+xml")
     ET.SubElement(feed, f"{{{ATOM}}}link", href=site_url, rel="alternate", type="text/html")
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = entries[0][0] if entries else "1970-01-01T00:00:00Z"
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
-    ET.SubElement(author, f"{{{ATOM}}}name").text = site_name
+    ET.SubElement(author, f"{{{ATOM}}}name").text = xml_text(site_name)
     for updated, entry_id, title, link, summary in entries:
         entry = ET.SubElement(feed, f"{{{ATOM}}}entry")
-        ET.SubElement(entry, f"{{{ATOM}}}title").text = title
-        ET.SubElement(entry, f"{{{ATOM}}}id").text = entry_id
+        ET.SubElement(entry, f"{{{ATOM}}}title").text = xml_text(title)
+        ET.SubElement(entry, f"{{{ATOM}}}id").text = xml_text(entry_id)
         ET.SubElement(entry, f"{{{ATOM}}}link", href=link, rel="alternate", type="text/html")
         ET.SubElement(entry, f"{{{ATOM}}}updated").text = updated
-        ET.SubElement(entry, f"{{{ATOM}}}summary").text = summary
+        ET.SubElement(entry, f"{{{ATOM}}}summary").text = xml_text(summary)
     ET.indent(feed)
     return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(feed, encoding="unicode") + "\n"
 

@@ -1,24 +1,37 @@
 """The one HTML policy for case bodies, applied by the validator and by the site.
 
-Cases come from outside the project, so nothing in one may run in a reader's browser:
+Cases come from outside the project, so nothing in one may run in a reader's browser or change the
+page around it:
 
-- The validator rejects, with a located error, the elements and attributes that can run script,
-  load other pages or change the page (see `BLOCKED_TAGS`, event handlers, `javascript:` and
-  other dangerous link targets), so the contributor knows to remove them.
-- The site passes every case body through nh3 (the Ammonia sanitiser) with the allowlist below,
-  so anything the validator missed is removed, not published.
+- The validator reads a body's raw HTML with html5lib, which implements the WHATWG parsing algorithm
+  that browsers (and the sanitiser, html5ever) implement, so it sees the elements, attributes and
+  comments that Chromium would see. It rejects, with a located error, the elements and attributes
+  that can run script, load other pages or change the page (see `BLOCKED_TAGS`, event handlers,
+  `javascript:` and other dangerous link targets), and comments that other parsers read differently.
+- The site passes every case body through nh3 (the Ammonia sanitiser) with the allowlist below, so
+  anything the validator missed is removed, not published. Ids are re-slugged into a safe set that
+  never collides with an id of the theme or of the case template (`safe_id`), classes are limited to
+  the ones Markdown's own extensions produce.
 - Front-matter text is always plain text: templates escape it, so HTML there shows as text.
+
+Every regular expression here sees untrusted text, so each is written to run in linear time: the
+runs they scan exclude the characters that start another match, and quantifiers that could
+overlap are possessive. `tests/hardening/test_linear.py` times each one on adversarial input.
 """
 
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from html.parser import HTMLParser
+from typing import Any
 
+import html5lib
+import html5lib.treebuilders
 import nh3
+from html5lib import _tokenizer as html5lib_tokenizer
 
 #: Tags a case body may use as raw HTML, beyond what Markdown itself produces.
 ALLOWED_TAGS = frozenset({
@@ -31,9 +44,10 @@ ALLOWED_TAGS = frozenset({
 BLOCKED_TAGS = frozenset({
     "script", "iframe", "frame", "frameset", "object", "embed", "applet", "form", "input", "button", "select",
     "textarea", "style", "link", "meta", "base", "svg", "math", "template", "portal", "noscript", "audio",
-    "video", "source", "track", "canvas", "dialog", "xml", "import",
+    "video", "source", "track", "canvas", "dialog", "xml", "import", "title", "head", "body", "html",
+    "noembed", "noframes", "xmp", "plaintext", "image", "isindex", "param", "slot", "fencedframe",
 })
-_GLOBAL_ATTRIBUTES = {"id", "class", "title", "lang", "dir"}
+_GLOBAL_ATTRIBUTES = {"id", "title", "lang", "dir"}
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "*": _GLOBAL_ATTRIBUTES,
     "a": {"href", "hreflang"},
@@ -45,20 +59,85 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "abbr": {"title"},
     "ol": {"start", "reversed", "type"},
 }
+#: Classes a case body keeps: the ones Markdown's admonition and table-of-contents extensions write.
+#: Any other class could borrow the theme's styles (a fixed overlay, a fake notice) and is removed.
+ADMONITION_TYPES = frozenset({"note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important",
+                              "success", "check", "done", "question", "help", "faq", "warning", "caution",
+                              "attention", "failure", "fail", "missing", "danger", "error", "bug", "example",
+                              "quote", "cite"})
+ALLOWED_CLASSES: dict[str, set[str]] = {
+    "div": {"admonition", *ADMONITION_TYPES},
+    "p": {"admonition-title"},
+    "a": {"headerlink"},
+}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite",
-                            "srcset", "data", "codebase"})
-_SCHEME_RE = re.compile(r"^([a-z][a-z0-9+.-]*):", re.IGNORECASE)
-_INVISIBLE_RE = re.compile(r"[\x00-\x20\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]+")
+                            "srcset", "data", "codebase", "ping", "longdesc", "lowsrc", "dynsrc", "manifest",
+                            "icon", "archive", "classid", "profile", "usemap", "itemtype"})
+#: Ids on a case page outside the case body: the case template's sections and the theme's own
+#: elements. `safe_id` never gives a body one of these (the theme's own all start with '__', which
+#: `safe_id` never writes). `tests/integration/test_build.py` checks this list against a built page.
+RESERVED_IDS = frozenset({
+    "at-a-glance", "do-differently", "setbacks", "what-worked", "journey", "sources", "contributors", "related",
+    "candour-search", "candour-search-label", "search", "content", "main", "top", "header", "footer",
+})
+_RESERVED_ID_RE = re.compile(r"setback-\d++|update-.*+|candour-.*+|md-.*+|pagefind-.*+")
+#: Most raw-HTML tags read in one case. A case is text: more than this is a page pasted in, and the
+#: HTML5 tree-building algorithm (in browsers too) is superlinear on some deeply misnested markup.
+MAX_TAGS = 2_000
+#: Most '<' characters read in one case, tags or not: each costs the parser a token.
+MAX_ANGLES = 10_000
+
+_SCHEME_RE = re.compile(r"([a-z][a-z0-9+.-]*+):", re.IGNORECASE)
+# What browsers drop from a URL before reading it: ASCII tab and newline anywhere, and C0 controls and
+# spaces at either end. We also drop the invisible characters some editors paste in.
+_URL_NOISE_RE = re.compile(r"[\t\n\r\u200b-\u200f\u2028\u2029\ufeff]++")
+_URL_EDGE = "".join(chr(c) for c in range(0x21)) + "\x7f\u00a0"
+
+
+def _browser_url(url: str) -> str:
+    """`url` as a browser reads it: entities decoded, tab/newline dropped, ends trimmed, '\\' as '/'."""
+    return _URL_NOISE_RE.sub("", html.unescape(url)).strip(_URL_EDGE).replace("\\", "/")
+
+
+def url_scheme(url: str) -> str | None:
+    """The scheme a browser would see in `url` (entities decoded, invisible characters dropped)."""
+    match = _SCHEME_RE.match(_browser_url(url))
+    return match.group(1).lower() if match else None
 
 
 def is_remote(url: str) -> bool:
-    """True for a URL on another site: images from elsewhere would tell that site who reads a case."""
-    cleaned = _INVISIBLE_RE.sub("", html.unescape(url))
-    return cleaned.startswith("//") or url_scheme(url) is not None
+    """True for a URL on another site: images from elsewhere would tell that site who reads a case.
+
+    Browsers treat a backslash as a slash in web addresses, so '/\\evil.example' is '//evil.example'.
+    """
+    return _browser_url(url).startswith("//") or url_scheme(url) is not None
 
 
-def _drop_remote_images(tag: str, attribute: str, value: str) -> str | None:
+def unsafe_url(url: str) -> str | None:
+    """The scheme, if `url` has one that is not allowed (javascript:, data:, vbscript:, file: ...)."""
+    scheme = url_scheme(url)
+    return scheme if scheme is not None and scheme not in URL_SCHEMES else None
+
+
+def safe_id(value: str) -> str:
+    """The id a case body's element gets on the site: lower-case letters, digits and single hyphens.
+
+    The same function turns in-page links ('#Some-Id') and table-of-contents entries into the same
+    ids, so they keep working. Ids the page already uses get 'story-' in front.
+    """
+    ascii_text = unicodedata.normalize("NFKD", html.unescape(value)).encode("ascii", "ignore").decode("ascii")
+    slug = "-".join(part for part in re.split(r"[^a-z0-9]++", ascii_text.lower()) if part) or "section"
+    if slug in RESERVED_IDS or _RESERVED_ID_RE.fullmatch(slug):
+        slug = f"story-{slug}"
+    return slug
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "id":
+        return safe_id(value)
+    if attribute == "href" and value.startswith("#"):
+        return "#" + safe_id(value[1:])
     if tag == "img" and attribute == "src" and is_remote(value):
         return None
     return value
@@ -68,27 +147,15 @@ def sanitise(fragment: str) -> str:
     """The site's last line of defence: keep only the allowlist; links get rel=noopener noreferrer."""
     return nh3.clean(
         fragment,
-        attribute_filter=_drop_remote_images,
+        attribute_filter=_attribute_filter,
         tags=set(ALLOWED_TAGS),
-        clean_content_tags=set(BLOCKED_TAGS) - {"noscript"},
+        clean_content_tags=set(BLOCKED_TAGS) - {"noscript", "html", "head", "body"},
         attributes={k: set(v) for k, v in ALLOWED_ATTRIBUTES.items()},
+        allowed_classes={k: set(v) for k, v in ALLOWED_CLASSES.items()},
         url_schemes=set(URL_SCHEMES),
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
-
-
-def url_scheme(url: str) -> str | None:
-    """The scheme a browser would see in `url` (entities decoded, invisible characters dropped)."""
-    cleaned = _INVISIBLE_RE.sub("", html.unescape(url))
-    match = _SCHEME_RE.match(cleaned)
-    return match.group(1).lower() if match else None
-
-
-def unsafe_url(url: str) -> str | None:
-    """The scheme, if `url` has one that is not allowed (javascript:, data:, vbscript:, file: ...)."""
-    scheme = url_scheme(url)
-    return scheme if scheme is not None and scheme not in URL_SCHEMES else None
 
 
 @dataclass(frozen=True)
@@ -99,95 +166,296 @@ class Finding:
     blocking: bool = True
 
 
-# Markdown constructs that carry a URL: inline links and images, reference definitions, autolinks.
-_MD_INLINE_URL_RE = re.compile(r"(!?)\[[^\]]*\]\(\s*<?([^)\s>]*)")
 _REMOTE_IMAGE = "images must be files of this site, not links to another site"
 _REMOTE_IMAGE_HINT = ("put the image file in the site and link to it by its path: an image from another site "
                       "tells that site who reads the case")
-_MD_REFERENCE_RE = re.compile(r"^[ ]{0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", re.MULTILINE)
-_MD_AUTOLINK_RE = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^<>\s]*)>")
-# Markdown attribute lists ({: .class key=value }) can set attributes too, event handlers included.
-_MD_ATTR_LIST_RE = re.compile(r"\{:?[^{}\n]*?(?<![\w-])(on[a-z]+|style)\s*=", re.IGNORECASE)
-_FENCE_RE = re.compile(r"^([ ]{0,3})(`{3,}|~{3,})[^\n]*\n.*?(?:^\1?\2[ \t]*$|\Z)", re.MULTILINE | re.DOTALL)
-_CODE_SPAN_RE = re.compile(r"(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_LINK_HINT = "link only to web pages (https://...) or email (mailto:)"
+_HANDLER_HINT = "remove it: event handlers run code in readers' browsers"
+_STYLE_HINT = "remove it: the site's own styles apply to every case"
 
-
-def _blank(match: re.Match[str]) -> str:
-    """Replace code with spaces, keeping its newlines so line numbers still match."""
-    return re.sub(r"[^\n]", " ", match.group(0))
+# Markdown constructs that carry a URL. Each scanned run stops at the characters that could start
+# another match, so no two attempts scan the same text: linear time on any input.
+_MD_BRACKET_RE = re.compile(r"!?\[|\]")
+_MD_TARGET_RE = re.compile(r"\(\s{0,16}<?([^\s()<>\[\]]*+)")
+_MD_REFERENCE_RE = re.compile(r"^[ ]{0,3}\[[^\[\]]*+\]:[ \t]*+\n?[ \t]*+<?([^\s<>]*+)", re.MULTILINE)
+_MD_AUTOLINK_RE = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^<>\s]*+)>")
+# Markdown attribute lists: {: #id .class key=value } after a heading, paragraph or inline element.
+_MD_ATTR_LIST_RE = re.compile(r"\{:?([^{}\n]*+)\}")
+_MD_ATTR_RE = re.compile(r"""([^\s=#.{}'"]++)\s*=\s*(?:"([^"]*+)"|'([^']*+)'|([^\s"']*+))""")
+_TAG_START_RE = re.compile(r"<[A-Za-z!/?]")
+_ANGLE_RE = re.compile("<")
+_FENCE_LINE_RE = re.compile(r"[ ]{0,3}(`{3,}+|~{3,}+)([^\n]*+)")
+_BACKTICKS_RE = re.compile(r"`++")
 
 
 def without_code(markdown: str) -> str:
-    """The Markdown with fenced code blocks and code spans blanked out: HTML shown as code is fine."""
+    """The Markdown with fenced code blocks and code spans blanked out: HTML shown as code is fine.
+
+    A single pass over the lines, then over the runs of backticks: linear in the text's length, where
+    a regular expression for code spans backtracks on unmatched runs of backticks.
+    """
     if "`" not in markdown and "~~~" not in markdown:
         return markdown
-    return _CODE_SPAN_RE.sub(_blank, _FENCE_RE.sub(_blank, markdown))
+    lines = markdown.split("\n")
+    fence: str | None = None
+    for index, line in enumerate(lines):
+        match = _FENCE_LINE_RE.match(line)
+        if fence is None:
+            if match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
+                fence = match.group(1)
+                lines[index] = " " * len(line)
+        else:
+            lines[index] = " " * len(line)
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
+                    and not match.group(2).strip():
+                fence = None
+    text = "\n".join(lines)
+    if "`" not in text:
+        return text
+    runs = [(m.start(), m.end()) for m in _BACKTICKS_RE.finditer(text)]
+    by_length: dict[int, list[int]] = {}
+    for index, (start, end) in enumerate(runs):
+        by_length.setdefault(end - start, []).append(index)
+    cursor = {length: 0 for length in by_length}
+    spans: list[tuple[int, int]] = []
+    index = 0
+    while index < len(runs):
+        start, end = runs[index]
+        same = by_length[end - start]
+        position = cursor[end - start]
+        while position < len(same) and same[position] <= index:
+            position += 1
+        cursor[end - start] = position
+        if position < len(same):  # the next run of the same length closes the span
+            closing = same[position]
+            spans.append((start, runs[closing][1]))
+            index = closing + 1
+        else:  # never closed: these backticks are plain text
+            index += 1
+    if not spans:
+        return text
+    out, last = [], 0
+    for start, end in spans:
+        out.append(text[last:start])
+        out.append(re.sub(r"[^\n]", " ", text[start:end]))
+        last = end
+    out.append(text[last:])
+    return "".join(out)
 
 
-class _Scanner(HTMLParser):
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    starts.extend(m.end() for m in re.finditer("\n", text))
+    return starts
+
+
+class _RecordingTokenizer(html5lib_tokenizer.HTMLTokenizer):  # type: ignore[misc]
+    """html5lib's tokenizer, noting where each start tag and comment ends, as the parser reads it."""
+
+    records: list[tuple[int, int, dict[str, Any]]]
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        kinds = (html5lib_tokenizer.tokenTypes["StartTag"], html5lib_tokenizer.tokenTypes["EmptyTag"],
+                 html5lib_tokenizer.tokenTypes["Comment"])
+        for token in super().__iter__():
+            if token["type"] in kinds:
+                line, column = self.stream.position()
+                self.records.append((line, column, token))
+            yield token
+
+
+class _ElementsOnly(html5lib.treebuilders.getTreeBuilder("etree")):  # type: ignore[misc]
+    """The etree builder without text: text never changes how tags are read, and appending to one
+    text node over and over is quadratic."""
+
+    def insertText(self, data: str, parent: Any = None) -> None:
+        pass
+
+
+class _RecordingParser(html5lib.HTMLParser):  # type: ignore[misc]
+    """The WHATWG tree builder drives the tokenizer's states (raw text, RCDATA, foreign content)."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.findings: list[Finding] = []
+        super().__init__(tree=_ElementsOnly, namespaceHTMLElements=False)
+        self.records: list[tuple[int, int, dict[str, Any]]] = []
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        line = self.getpos()[0]
-        if tag in BLOCKED_TAGS:
-            self.findings.append(Finding(line, f"the HTML element <{tag}> is not allowed in a case",
-                                         "remove it: cases are text, and elements like this can run code "
-                                         "in readers' browsers"))
-            return
-        if tag not in ALLOWED_TAGS:
-            self.findings.append(Finding(line, f"the HTML element <{tag}> is not supported and will be removed",
-                                         "use Markdown instead, or remove it", blocking=False))
-        allowed = ALLOWED_ATTRIBUTES.get(tag, set()) | _GLOBAL_ATTRIBUTES
-        for name, value in attrs:
-            if name.startswith("on"):
-                self.findings.append(Finding(line, f"the HTML attribute {name}= is not allowed in a case",
-                                             "remove it: event handlers run code in readers' browsers"))
-            elif name in URL_ATTRIBUTES and value and (scheme := unsafe_url(value)):
-                self.findings.append(Finding(line, f"a link to a {scheme}: address is not allowed",
-                                             "link only to web pages (https://...) or email (mailto:)"))
-            elif tag == "img" and name == "src" and value and is_remote(value):
-                self.findings.append(Finding(line, _REMOTE_IMAGE, _REMOTE_IMAGE_HINT))
-            elif name == "style":
-                self.findings.append(Finding(line, "the HTML attribute style= is not allowed in a case",
-                                             "remove it: the site's own styles apply to every case"))
-            elif name not in allowed:
-                self.findings.append(Finding(line, f"the HTML attribute {name}= on <{tag}> will be removed",
-                                             "remove it", blocking=False))
+    def mainLoop(self) -> None:
+        self.tokenizer.__class__ = _RecordingTokenizer
+        self.tokenizer.records = self.records
+        super().mainLoop()
 
-    handle_startendtag = handle_starttag
+
+def _html_findings(text: str) -> Iterator[Finding]:
+    """Blocked elements, attributes and misleading comments, as a browser's parser reads `text`."""
+    parser = _RecordingParser()
+    parser.parseFragment(text)
+    starts = _line_starts(text)
+    comment_type = html5lib_tokenizer.tokenTypes["Comment"]
+    for line, column, token in parser.records:
+        if token["type"] == comment_type:
+            end = (starts[line - 1] if line - 1 < len(starts) else len(text)) + column
+            data = token["data"]
+            expected = f"<!--{data}-->"
+            if text[max(0, end - len(expected)):end] != expected:
+                yield Finding(line, "this is read by browsers as a hidden comment, and by other tools differently",
+                              "write comments exactly as <!-- ... -->, or remove it; '<!-->', '<?...>', '</ ...>' "
+                              "and comments left open hide the text after them")
+            continue
+        yield from _tag_findings(line, token["name"].lower(), token["data"])
+
+
+def _tag_findings(line: int, tag: str, attrs: dict[Any, str]) -> Iterator[Finding]:
+    if tag in BLOCKED_TAGS:
+        yield Finding(line, f"the HTML element <{tag}> is not allowed in a case",
+                      "remove it: cases are text, and elements like this can run code or change the page "
+                      "in readers' browsers")
+        return
+    if tag not in ALLOWED_TAGS:
+        yield Finding(line, f"the HTML element <{tag}> is not supported and will be removed",
+                      "use Markdown instead, or remove it", blocking=False)
+    allowed = ALLOWED_ATTRIBUTES.get(tag, set()) | _GLOBAL_ATTRIBUTES | {"class"}
+    for key, value in attrs.items():
+        # A foreign attribute (in SVG or MathML) is a tuple: (prefix, local name, namespace).
+        name = str(key) if not isinstance(key, tuple) else f"{key[0]}:{key[1]}" if key[0] else str(key[1])
+        yield from _attribute_findings(line, f"<{tag}>", name.lower(), value or "", allowed,
+                                       image=tag == "img")
+
+
+#: What a Markdown attribute list may set: the rest would be removed by the sanitiser anyway.
+_ATTR_LIST_ALLOWED = {*_GLOBAL_ATTRIBUTES, "class", "alt", "width", "height"}
+
+
+def _attribute_findings(line: int, where: str, name: str, value: str, allowed: set[str], *,
+                        image: bool) -> Iterator[Finding]:
+    if name.startswith("on"):
+        yield Finding(line, f"the attribute {name}= is not allowed in a case", _HANDLER_HINT)
+    elif name == "style":
+        yield Finding(line, "the attribute style= is not allowed in a case", _STYLE_HINT)
+    elif name in URL_ATTRIBUTES and value and (scheme := unsafe_url(value)):
+        yield Finding(line, f"a link to a {scheme}: address is not allowed", _LINK_HINT)
+    elif image and name == "src" and is_remote(value):
+        yield Finding(line, _REMOTE_IMAGE, _REMOTE_IMAGE_HINT)
+    elif name not in allowed:
+        yield Finding(line, f"the attribute {name}= on {where} will be removed", "remove it", blocking=False)
+
+
+def _line_of(starts: list[int], offset: int) -> int:
+    low, high = 0, len(starts)
+    while low + 1 < high:
+        middle = (low + high) // 2
+        if starts[middle] <= offset:
+            low = middle
+        else:
+            high = middle
+    return low + 1
+
+
+def markdown_links(text: str) -> Iterator[tuple[int, str, bool]]:
+    """(offset, target, is_image) of every Markdown link and image target, in one pass over the brackets.
+
+    Brackets nest, as Markdown's own parser reads them: '![a [b]](x)' is an image of 'x'.
+    """
+    if "](" in text:
+        stack: list[bool] = []
+        for match in _MD_BRACKET_RE.finditer(text):
+            token = match.group(0)
+            if token != "]":
+                stack.append(token == "![")
+                continue
+            if not stack:
+                continue
+            is_image = stack.pop()
+            target = _MD_TARGET_RE.match(text, match.end())
+            if target is not None:
+                yield target.start(1), target.group(1), is_image
+    if "]:" in text:
+        for match in _MD_REFERENCE_RE.finditer(text):
+            yield match.start(1), match.group(1), False
+    if "<" in text and ":" in text:
+        for match in _MD_AUTOLINK_RE.finditer(text):
+            yield match.start(1), match.group(1), False
+
+
+def attribute_lists(text: str) -> Iterator[tuple[int, str, str]]:
+    """(offset, name, value) of every key=value in a Markdown attribute list ({: key=value })."""
+    if "{" not in text:
+        return
+    for match in _MD_ATTR_LIST_RE.finditer(text):
+        for attr in _MD_ATTR_RE.finditer(match.group(1)):
+            value = next((v for v in attr.group(2, 3, 4) if v is not None), "")
+            yield match.start(), attr.group(1).lower(), value
+
+
+def _too_many(text: str, starts: list[int]) -> Finding | None:
+    """A finding if `text` has more tags or '<' characters than a case is read with."""
+    hint = "a case is text: use Markdown for headings, lists, links and emphasis, and words for 'less than'"
+    for pattern, limit, what in ((_TAG_START_RE, MAX_TAGS, "HTML tags"), (_ANGLE_RE, MAX_ANGLES, "'<' characters")):
+        if len(text) > limit:
+            for count, match in enumerate(pattern.finditer(text), start=1):
+                if count > limit:
+                    return Finding(_line_of(starts, match.start()),
+                                   f"the case has more than {limit:,} {what}: its HTML was not checked", hint)
+    return None
 
 
 def scan_body(markdown: str) -> Iterator[Finding]:
-    """Every raw-HTML element, attribute and link target in a case body that the policy blocks."""
+    """Every raw-HTML element, attribute, comment and link target in a case body that the policy blocks."""
     text = without_code(markdown)
-    if "<" in text:  # no raw HTML, nothing for the HTML parser to find
-        scanner = _Scanner()
-        try:
-            scanner.feed(text)
-            scanner.close()
-        except Exception:  # HTMLParser is lenient; this only guards against the unforeseen
-            pass
-        yield from scanner.findings
-    if "{" in text:
-        for match in _MD_ATTR_LIST_RE.finditer(text):
-            name = match.group(1).lower()
-            hint = ("remove it: the site's own styles apply to every case" if name == "style"
-                    else "remove it: event handlers run code in readers' browsers")
-            yield Finding(text.count("\n", 0, match.start()) + 1,
-                          f"the attribute {name}= is not allowed in a case, in HTML or in a Markdown attribute list",
-                          hint)
-    # Each construct has a marker without which the pattern cannot match: skip the scan when it is absent.
-    patterns = [p for p, marker in ((_MD_INLINE_URL_RE, "]("), (_MD_REFERENCE_RE, "]:"), (_MD_AUTOLINK_RE, ":"))
-                if marker in text and (p is not _MD_AUTOLINK_RE or "<" in text)]
-    for pattern in patterns:
-        for match in pattern.finditer(text):
-            url = match.group(match.lastindex or 1)
-            line = text.count("\n", 0, match.start(match.lastindex or 1)) + 1
-            scheme = unsafe_url(url)
-            if scheme is not None:
-                yield Finding(line, f"a link to a {scheme}: address is not allowed",
-                              "link only to web pages (https://...) or email (mailto:)")
-            elif pattern is _MD_INLINE_URL_RE and match.group(1) == "!" and is_remote(url):
-                yield Finding(line, _REMOTE_IMAGE, _REMOTE_IMAGE_HINT)
+    starts = _line_starts(text)
+    if "<" in text:
+        too_many = _too_many(text, starts)
+        if too_many is not None:
+            yield too_many
+        else:
+            yield from _html_findings(text)
+    for offset, name, value in attribute_lists(text):
+        line = _line_of(starts, offset)
+        if name in URL_ATTRIBUTES and not unsafe_url(value) and not is_remote(value):
+            yield Finding(line, f"a Markdown attribute list cannot set {name}=",
+                          "write the address in the link or image itself: [text](address)")
+            continue
+        yield from _attribute_findings(line, "a Markdown attribute list", name, value, _ATTR_LIST_ALLOWED,
+                                       image=True)
+    for offset, url, is_image in markdown_links(text):
+        line = _line_of(starts, offset)
+        scheme = unsafe_url(url)
+        if scheme is not None:
+            yield Finding(line, f"a link to a {scheme}: address is not allowed", _LINK_HINT)
+        elif is_image and is_remote(url):
+            yield Finding(line, _REMOTE_IMAGE, _REMOTE_IMAGE_HINT)
+
+
+# Plain text: front-matter values and vocabulary labels. Templates escape them once, so markup shows
+# as typed; these checks tell the contributor, and keep characters out that would break a feed or
+# reorder the text around them.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+_BIDI_RE = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_CHAR_REF_RE = re.compile(r"&(?:#[0-9]{1,8}+;?|#[xX][0-9a-fA-F]{1,8}+;?|[A-Za-z][A-Za-z0-9]{1,31}+;)")
+_PLAIN_TAG_RE = re.compile(r"<\s*+/?\s*+[a-zA-Z!?][^<>]*+>|<\s*+[a-zA-Z]++[\s/]")
+
+
+def control_character(text: str) -> re.Match[str] | None:
+    """The first character that is invisible and meaningless in text, or that XML cannot hold."""
+    return _CONTROL_RE.search(text)
+
+
+def _codepoint(char: str) -> str:
+    return f"U+{ord(char):04X}"
+
+
+def plain_text_issue(text: str) -> tuple[str, str] | None:
+    """(message, hint) if `text`, which is shown as plain text, has markup or hidden characters in it."""
+    if (match := control_character(text)) is not None:
+        return (f"this contains an invisible control character ({_codepoint(match.group(0))})",
+                "delete it: it is often pasted in from another program, and it breaks the site's feed")
+    if (match := _BIDI_RE.search(text)) is not None:
+        return (f"this contains an invisible text-direction character ({_codepoint(match.group(0))})",
+                "delete it: it changes the order in which the words around it are shown")
+    if _PLAIN_TAG_RE.search(text):
+        return ("this is plain text, but it contains an HTML tag",
+                "remove the tag; use the text of the case below the front-matter for formatting")
+    if (match := _CHAR_REF_RE.search(text)) is not None:
+        shown = html.unescape(match.group(0))
+        return (f"{match.group(0)!r} is HTML code, but this is plain text: it would show exactly as typed",
+                f"write the character itself ({shown!r})" if shown != match.group(0) else "remove it")
+    return None

@@ -7,6 +7,9 @@ a file that cannot be read gives a `Source` with `front_matter=None` and its pro
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
@@ -57,16 +60,50 @@ class Source:
         return Problem(self.file, line or self.line_of(path), tuple(path), message, hint)
 
 
+class UnreadableFile(Exception):
+    """A file that is not read: what is wrong and what to do, in plain words."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def read_bytes(path: FsPath, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of the regular file at `path`: never a symlink, a device or a pipe, never past `limit`.
+
+    A pull request can add a symbolic link (git stores them): one to /dev/zero would fill memory, one
+    to a file outside the repository would publish it. So links are never followed, anything but a
+    regular file is refused before a byte is read, and at most `limit` + 1 bytes are read, whatever
+    the file says its size is.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    if path.is_symlink():
+        raise UnreadableFile("this is a symbolic link, not a file",
+                             "replace the link with the file itself: links are never followed")
+    try:
+        descriptor = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise UnreadableFile("this is a symbolic link, not a file",
+                                 "replace the link with the file itself: links are never followed") from None
+        raise UnreadableFile(f"the file cannot be read: {exc.strerror or exc}",
+                             "check that it is a regular file") from None
+    with os.fdopen(descriptor, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise UnreadableFile("this is not a regular file", "cases and the vocabulary must be ordinary text files")
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise UnreadableFile(f"the file is over the limit of {limit:,} bytes",
+                             "a case is a few pages of text: move images and attachments out of the file")
+    return data
+
+
 def read_case(path: FsPath, display: str) -> Source:
     """Read and parse the case file at `path`; `display` is the name used in messages."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return _failed(display, 1, f"the file is {size:,} bytes, over the limit of {MAX_BYTES:,}",
-                           "a case is a few pages of text: move images and attachments out of the file")
-        data = path.read_bytes()
-    except OSError as exc:
-        return _failed(display, 1, f"the file cannot be read: {exc.strerror or exc}", "check that it is a regular file")
+        data = read_bytes(path)
+    except UnreadableFile as exc:
+        return _failed(display, 1, exc.message, exc.hint)
     return parse_case(data, display)
 
 

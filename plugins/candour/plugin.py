@@ -31,13 +31,13 @@ from mkdocs.utils.templates import TemplateContext
 from . import casebook, export, html_policy, present, search, security
 from .casebook import Casebook, Entry
 from .model import case_schema
-from .settings import DEFAULT_CASES_DIR, DEFAULT_VOCABULARY, Settings
+from .settings import DEFAULT_CASES_DIR, DEFAULT_VOCABULARY, ConfigError, Settings
 from .vocabulary import Vocabulary, VocabularyError, load_vocabulary
 
 log = get_plugin_logger(__name__)
 
 CASES_URI = "cases"
-INDEX_URI = f"{CASES_URI}/index.md"
+FILTER_INDEX_URI = f"{CASES_URI}/{casebook.FILTER_INDEX}.json"
 #: Cases on one page of a listing: /cases/, a theme, a service or a region.
 PAGE_SIZE = 50
 SEARCH_URI = "search/index.md"
@@ -78,8 +78,10 @@ class CandourPlugin(BasePlugin[CandourConfig]):
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = FsPath(config.config_file_path).parent if config.config_file_path else FsPath.cwd()
-        self.settings = Settings.from_options(root, self.config.cases_dir, self.config.vocabulary,
-                                              self.config.min_words)
+        try:
+            self.settings = Settings.from_options(root, dict(self.config))
+        except ConfigError as exc:
+            raise PluginError(f"candour: {exc}") from None
         if not self.settings.cases_dir.is_dir():
             raise PluginError(f"candour: the cases folder {self.settings.cases_dir} does not exist "
                               "(set 'cases_dir' under the candour plugin in mkdocs.yml)")
@@ -118,7 +120,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
 
         urls: dict[str, str] = {}
         for entry in self.book.cases:
-            uri = f"{CASES_URI}/{entry.slug}.md"
+            uri = f"{CASES_URI}/{entry.slug}.md"  # never a listing page's: casebook.RESERVED_SLUGS
             if files.get_file_from_path(uri) is not None:
                 raise PluginError(f"candour: {entry.file} would be published at {uri}, but docs/{uri} already "
                                   "exists; rename one of them")
@@ -142,8 +144,8 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             }
         self._add_pages(files, config, CASES_URI, Generated("cases.html", "Cases", {
             "facets": present.facets(listing, self.vocabulary), "total": len(listing),
-            "filter_index": "cases/filter-index.json"}), "cases", listing)
-        files.append(File.generated(config, "cases/filter-index.json",
+            "filter_index": FILTER_INDEX_URI}), "cases", listing)
+        files.append(File.generated(config, FILTER_INDEX_URI,
                                     content=present.filter_index(listing, self.vocabulary)))
         terms = self._add_taxonomies(files, config, cases, listing)
         if self.config.search:
@@ -173,7 +175,8 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         a reader follows the page links, and the filters on /cases/ work on every case at once.
         """
         count = max(1, -(-len(items) // PAGE_SIZE))
-        uris = [f"{folder}/index.md" if n == 1 else f"{folder}/page/{n}.md" for n in range(1, count + 1)]
+        uris = [f"{folder}/{casebook.LISTING_INDEX}.md" if n == 1 else f"{folder}/{casebook.LISTING_PAGES}/{n}.md"
+                for n in range(1, count + 1)]
         for uri in uris:
             self._add(files, config, uri, Generated(first.template, first.title, dict(first.data), hide=first.hide))
         urls = [files.get_file_from_path(uri).url for uri in uris]  # type: ignore[union-attr]
@@ -254,11 +257,17 @@ class CandourPlugin(BasePlugin[CandourConfig]):
 
     def _page_markdown(self, markdown: str, page: Page) -> str:
         generated = self.pages.get(page.file.src_uri)
-        if generated is not None:
-            page.meta["template"] = generated.template
-            page.meta.setdefault("hide", list(generated.hide))
-            # Untrusted text: the header override escapes it; <title> strips tags (see overrides/partials).
-            page.title = generated.title
+        if generated is None:
+            return markdown
+        # A case's page settings are Candour's alone. MkDocs has read a YAML block or 'key: value'
+        # lines at the top of the body as page settings (template, title, hide, description...):
+        # they are dropped, and the body is published as the text it is.
+        page.meta = {"template": generated.template, "hide": list(generated.hide)}
+        if generated.entry is not None and generated.entry.case is not None:
+            page.meta["description"] = generated.entry.case.summary
+            markdown = generated.entry.source.body
+        # Untrusted text: the theme prints page.title as HTML in places, so it gets HTML-escaped text.
+        page.title = escape(generated.title)
         return markdown
 
     # Late, so the sanitiser sees the body as other plugins left it.
@@ -273,6 +282,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             html = html_policy.sanitise(html)
             for item in _walk_toc(page.toc):
                 item.title = str(escape(unescape(item.title)))  # the theme prints TOC titles unescaped
+                item.id = html_policy.safe_id(item.id)  # the same ids the sanitiser gives the headings
             # The template puts these sections around the story: list them in the table of contents too.
             sections = present.case_sections(generated.entry.case)
             page.toc = TableOfContents([*(AnchorLink(title, anchor, 2) for anchor, title in sections["before"]),

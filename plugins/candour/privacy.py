@@ -1,45 +1,100 @@
 """Privacy checks: an anonymised case must not give its authors away.
 
-What they catch: email addresses, UK phone numbers, full UK postcodes, social-media handles and
-profile links, and any organisation that another case on the site names. What they cannot catch:
-a person's name, a job title that only one person holds, a distinctive local detail, a date that
-pins down an event. Reviewers still read every anonymised case for those (see the contributing page).
+What they catch: email addresses (also written with entities, '%40', a full-width '＠' or spelled out as
+'jane dot smith at council dot gov dot uk'), UK phone numbers and full postcodes however they are
+spaced or punctuated, social-media handles and profile links, links to the website of a local
+public body, and any organisation that another case on the site names (also hyphenated, in a file
+name or a link). What they cannot catch: a person's name, a job title that only one person holds, a
+distinctive local detail, a date that pins down an event. Reviewers still read every anonymised
+case for those (see the contributing page).
+
+Every check reads the text as a reader sees it (`reader_text`): entities decoded, URL escapes
+decoded, Unicode normalised (NFKC), invisible characters removed, runs of spaces as one. Every
+pattern runs in linear time: each is anchored on a rare character or a boundary, and its
+quantifiers are bounded or possessive.
 """
 
 from __future__ import annotations
 
+import bisect
+import html
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
 
-EMAIL_RE = re.compile(r"\b[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
-# +44 or 0, then 9 or 10 more digits with optional spaces, dashes or brackets: landlines and mobiles.
-UK_PHONE_RE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?[\s-]?|\(?0)(?:\d[\s)-]?){8,9}\d(?!\d)")
+# Local part, '@', then labels separated by dots: possessive, and started only where the local part
+# starts, so no position is scanned twice. The top-level domain is checked after the match.
+EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}+ ?@ ?[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)++")
+# +44 or 0, then 9 or 10 more digits, separated by up to three spaces, dots, dashes, slashes or brackets.
+UK_PHONE_RE = re.compile(
+    r"(?<![\w+])(?:\+44[ .\-/]{0,3}+(?:\(0\)[ .\-/]{0,3}+)?|\(?0)(?:\d[ .\-/()]{0,3}+){8,9}\d(?!\d)")
 UK_POSTCODE_RE = re.compile(
-    r"\b(?:GIR ?0AA|[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRVWXY])"
-    r" ?\d[ABD-HJLNP-UW-Z]{2})\b",
+    r"\b(?:GIR[ \-_.]{0,2}+0AA|[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRVWXY])"
+    r"[ \-_./]{0,2}+\d[ABD-HJLNP-UW-Z]{2})\b",
     re.IGNORECASE,
 )
 HANDLE_RE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?\b(?!@)(?!\.[A-Za-z]{2,})")
 SOCIAL_URL_RE = re.compile(
-    r"\b(?:twitter|x|facebook|instagram|linkedin|tiktok|threads|bsky|mastodon\.social)\.(?:com|app|net)"
-    r"/(?:in/)?@?[A-Za-z0-9_.-]+", re.IGNORECASE)
+    r"\b(?:twitter|x|facebook|fb|instagram|linkedin|tiktok|threads|youtube|bsky|mastodon\.social)"
+    r"\.(?:com|app|net)/(?:in/|profile/|company/|@)?[A-Za-z0-9_.-]++", re.IGNORECASE)
+URL_RE = re.compile(r"(?:\b[a-z][a-z0-9+.-]{1,20}+:(?://)?|\bwww\.)[^\s<>\"'()\[\]{}]++", re.IGNORECASE)
+# 'jane dot smith at council dot gov dot uk', '(at)', '[dot]': written out so no program would see an address.
+_SPELLED_AT_RE = re.compile(r"[ \t]*+[(\[{][ \t]*+at[ \t]*+[)\]}][ \t]*+|[ \t]++at[ \t]++", re.IGNORECASE)
+_SPELLED_DOT_RE = re.compile(r"[ \t]*+[(\[{][ \t]*+dot[ \t]*+[)\]}][ \t]*+|[ \t]++dot[ \t]++", re.IGNORECASE)
 #: Shared, non-personal mailbox names: on named cases these are not worth a warning.
 ROLE_MAILBOXES = frozenset({
     "info", "enquiries", "enquiry", "contact", "hello", "admin", "office", "team", "help", "support", "press",
     "media", "foi", "comms", "communications", "feedback", "general", "mail", "reception", "customerservices",
 })
+#: Domains of local public bodies: a link to a council's, a trust's or a school's own site names it.
+LOCAL_BODY_SUFFIXES = (".gov.uk", ".nhs.uk", ".nhs.net", ".police.uk", ".sch.uk", ".gov.wales", ".llyw.cymru",
+                       ".gov.scot", ".hscni.net", ".fire-uk.org")
+#: National sites under those domains, which name no local body.
+NATIONAL_HOSTS = frozenset({
+    "gov.uk", "www.gov.uk", "assets.publishing.service.gov.uk", "data.gov.uk", "www.legislation.gov.uk",
+    "legislation.gov.uk", "www.ons.gov.uk", "ons.gov.uk", "www.nhs.uk", "nhs.uk", "www.england.nhs.uk",
+    "england.nhs.uk", "digital.nhs.uk", "www.digital.nhs.uk", "www.nice.org.uk", "www.cqc.org.uk",
+    "www.gov.wales", "gov.wales", "www.llyw.cymru", "www.gov.scot", "gov.scot", "www.ofsted.gov.uk",
+    "www.local.gov.uk", "www.nationalarchives.gov.uk", "committees.parliament.uk", "www.parliament.uk",
+    "www.ico.org.uk", "ico.org.uk", "www.police.uk", "police.uk", "www.college.police.uk",
+})
+
+_COMMON_ENDINGS = frozenset({"uk", "com", "org", "net", "scot", "wales", "cymru", "info", "io"})
+_INVISIBLE_RE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+                           "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]++")
+_SPACES_RE = re.compile(r"[^\S\n]++")
+_DIGIT_RE = re.compile(r"\d")
+
+
+def reader_text(text: str) -> str:
+    """`text` as a reader sees it, line for line: the same lines, so a finding keeps its line number.
+
+    Character references (`&#64;`, `&nbsp;`) and URL escapes (`%40`) are decoded, Unicode is
+    normalised (a full-width '＠' is '@'), invisible characters (zero-width spaces, soft hyphens)
+    are dropped, and any run of spaces, no-break spaces included, is one space.
+    """
+    if "&" in text:
+        text = "\n".join(html.unescape(line).replace("\n", " ").replace("\r", " ") for line in text.split("\n"))
+    if "%" in text:
+        text = "\n".join(unquote(line).replace("\n", " ").replace("\r", " ") for line in text.split("\n"))
+    if not text.isascii():
+        text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
+    return _SPACES_RE.sub(" ", text)
 
 
 @dataclass(frozen=True)
 class Leak:
-    offset: int  # where in the text
+    line: int  # from 0, within the text checked
     kind: str
     found: str
 
 
-_NAME_WORD_RE = re.compile(r"\w+")
-_DIGIT_RE = re.compile(r"\d")
+_NAME_WORD_RE = re.compile(r"[^\W_]++")
+#: What may stand between two words of an organisation's name: spaces, or one separator of a file
+#: name or web address ('Seaport-Borough-Council.png'). Not '. ', which ends a sentence.
+_NAME_GAP_RE = re.compile(r"[ \t\n]++|[-_.+/\u2010-\u2015]")
 
 
 class OrganisationNames:
@@ -52,10 +107,13 @@ class OrganisationNames:
 
     def __init__(self, names: Iterable[str]) -> None:
         self.by_first: dict[str, list[tuple[str, ...]]] = {}
+        self.compact: set[str] = set()
         for name in names:
-            words = tuple(w.casefold() for w in _NAME_WORD_RE.findall(name))
+            words = tuple(w.casefold() for w in _NAME_WORD_RE.findall(reader_text(name)))
             if words and len(" ".join(words)) >= 4 and words not in self.by_first.get(words[0], []):
                 self.by_first.setdefault(words[0], []).append(words)
+                if len("".join(words)) >= 8:
+                    self.compact.add("".join(words))
         for candidates in self.by_first.values():
             candidates.sort(key=len, reverse=True)  # the longest name wins
 
@@ -76,44 +134,110 @@ class OrganisationNames:
             for name in self.by_first.get(tokens[index][0], ()):
                 end = index + len(name)
                 if end <= len(tokens) and all(tokens[index + k][0] == w for k, w in enumerate(name)) and all(
-                        text[tokens[k][2]:tokens[k + 1][1]].isspace() for k in range(index, end - 1)):
+                        _NAME_GAP_RE.fullmatch(text, tokens[k][2], tokens[k + 1][1]) for k in range(index, end - 1)):
                     yield tokens[index][1], text[tokens[index][1]:tokens[end - 1][2]]
                     step = len(name)
                     break
             index += step
 
+    def in_host(self, host: str) -> str | None:
+        """The name written without spaces in a web address's host ('seaportboroughcouncil.org.uk')."""
+        squashed = re.sub(r"[^a-z0-9]", "", host.lower())
+        return next((name for name in self.compact if name in squashed), None)
+
+
+class _Lines:
+    """Offset -> line (from 0), by binary search: counting newlines per finding would be quadratic."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
+
+    def __call__(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset) - 1
+
+
+def _host(url: str) -> str:
+    try:
+        return (urlsplit(url if "//" in url else "//" + url).hostname or "").lower().rstrip(".")
+    except ValueError:  # not a well-formed address
+        return ""
+
+
+def _emails(text: str) -> Iterator[tuple[int, str]]:
+    for match in EMAIL_RE.finditer(text):
+        address = match.group(0).replace(" ", "").rstrip(".-")
+        domain = address.rsplit("@", 1)[1]
+        tld = domain.rsplit(".", 1)[-1]
+        if "." in domain and len(tld) >= 2 and tld.isalpha() and address.split("@")[0].strip(".") != "":
+            yield match.start(), address
+
+
+def _spelled_emails(text: str) -> Iterator[tuple[int, str]]:
+    """Addresses written out in words. The same lines, so a line number still holds."""
+    if not re.search(r"\bat\b", text, re.IGNORECASE) or not re.search(r"\bdot\b", text, re.IGNORECASE):
+        return
+    respelled = _SPELLED_DOT_RE.sub(".", _SPELLED_AT_RE.sub("@", text))
+    line = _Lines(respelled)
+    for offset, address in _emails(respelled):
+        local, domain = address.rsplit("@", 1)
+        # 'we looked at data dot gov' is prose: an address has a dotted name, a deeper domain or a common ending.
+        if "." in local or domain.count(".") >= 2 or domain.rsplit(".", 1)[1].lower() in _COMMON_ENDINGS:
+            yield line(offset), address
+
+
+def local_body_site(url: str) -> str | None:
+    """The host, if `url` is on the website of a local public body (a council, a trust, a school...)."""
+    host = _host(url)
+    if host.endswith(LOCAL_BODY_SUFFIXES) and host not in NATIONAL_HOSTS:
+        return host
+    return None
+
 
 def find_leaks(text: str, organisations: OrganisationNames | None = None) -> Iterator[Leak]:
-    """Everything in `text` that could identify an anonymised case's authors."""
-    # Each pattern needs a character most prose lacks: checking for it first keeps long texts cheap.
+    """Everything in `text` that could identify an anonymised case's authors, by line from 0."""
+    text = reader_text(text)
+    _line = _Lines(text)
     has_at, has_digit = "@" in text, _DIGIT_RE.search(text) is not None
     if has_at:
-        for match in EMAIL_RE.finditer(text):
-            yield Leak(match.start(), "an email address", match.group(0))
+        for offset, address in _emails(text):
+            yield Leak(_line(offset), "an email address", address)
         for match in HANDLE_RE.finditer(text):
-            yield Leak(match.start(), "a social-media handle", match.group(0))
+            yield Leak(_line(match.start()), "a social-media handle", match.group(0))
+    for line, address in _spelled_emails(text):
+        yield Leak(line, "an email address, written out in words", address)
     if has_digit:
         for match in UK_PHONE_RE.finditer(text):
-            yield Leak(match.start(), "a phone number", match.group(0).strip())
+            yield Leak(_line(match.start()), "a phone number", match.group(0).strip())
         for match in UK_POSTCODE_RE.finditer(text):
-            yield Leak(match.start(), "a full postcode", match.group(0))
+            yield Leak(_line(match.start()), "a full postcode", match.group(0))
     if "/" in text:
         for match in SOCIAL_URL_RE.finditer(text):
-            yield Leak(match.start(), "a social-media profile", match.group(0))
+            yield Leak(_line(match.start()), "a social-media profile", match.group(0))
+    if "." in text:
+        for match in URL_RE.finditer(text):
+            url = match.group(0)
+            host = local_body_site(url)
+            if host is not None:
+                yield Leak(_line(match.start()), "a link to the website of a local public body", host)
+            elif organisations and organisations.in_host(_host(url)):
+                yield Leak(_line(match.start()), "a link to the website of an organisation another case names",
+                           url)
     if organisations:
         for offset, found in organisations.finditer(text):
-            yield Leak(offset, "the name of an organisation that another case names", found)
+            yield Leak(_line(offset), "the name of an organisation that another case names", found)
 
 
 def find_personal_contacts(text: str) -> Iterator[Leak]:
     """Personal email addresses and phone numbers, for a warning on named cases."""
+    text = reader_text(text)
+    _line = _Lines(text)
     if "@" in text:
-        for match in EMAIL_RE.finditer(text):
-            if match.group(0).split("@")[0].lower() not in ROLE_MAILBOXES:
-                yield Leak(match.start(), "a personal email address", match.group(0))
+        for offset, address in _emails(text):
+            if address.split("@")[0].lower() not in ROLE_MAILBOXES:
+                yield Leak(_line(offset), "a personal email address", address)
     if _DIGIT_RE.search(text) is not None:
         for match in UK_PHONE_RE.finditer(text):
-            yield Leak(match.start(), "a phone number", match.group(0).strip())
+            yield Leak(_line(match.start()), "a phone number", match.group(0).strip())
 
 
 def organisations_pattern(names: Iterable[str]) -> OrganisationNames | None:

@@ -32,8 +32,8 @@ _EMPTY_VALUES = frozenset({
 # Placeholder markers anywhere in a value.
 _PLACEHOLDER_RE = re.compile(
     r"\b(?-i:TODO|TBC|TBD|TBA|FIXME|XXX+)\b|^\s*(?:todo|tbc|tbd|tba|fixme)\b|\bN/A\b|lorem ipsum"
-    r"|\[\s*(?:insert|add|your|describe|write|enter)\b[^\]]*\]"
-    r"|<\s*(?:insert|add|your|describe|write|enter)\b[^>]*>|\{\{[^}]*\}\}",
+    r"|\[\s*+(?:insert|add|your|describe|write|enter)\b[^\[\]]*+\]"
+    r"|<\s*+(?:insert|add|your|describe|write|enter)\b[^<>]*+>|\{\{[^{}]*+\}\}",
     re.IGNORECASE,
 )
 _SETBACK_NOUNS = (r"(?:setbacks?|problems?|issues?|challenges?|difficult(?:y|ies)|obstacles?|hiccups?|"
@@ -63,7 +63,6 @@ _NO_CHANGE_RE = re.compile(
 # Words that turn a denial into a real setback: "no problems at first, but then ...".
 _CONTRAST_RE = re.compile(r"\b(?:but|however|until|although|though|yet|except|apart\s+from|other\s+than)\b",
                           re.IGNORECASE)
-_HTML_TAG_RE = re.compile(r"<\s*/?\s*[a-zA-Z!?][^>]*>|<\s*[a-zA-Z]+[\s/]")
 
 # Where free text lives in a case, as (field, sub-field) pairs; None means the value itself.
 _TEXT_FIELDS: tuple[tuple[str, tuple[str, ...] | None, bool], ...] = (
@@ -144,6 +143,11 @@ def check(source: Source, data: dict[str, Any], options: Options) -> list[Proble
 
 
 def _check_body(source: Source) -> Iterator[Problem]:
+    control = html_policy.control_character(source.body)
+    if control is not None:
+        yield Problem(source.file, _body_line(source, control.start()), (),
+                      f"the text contains an invisible control character (U+{ord(control.group(0)):04X})",
+                      "delete it: it is often pasted in from another program, and it breaks the site's feed")
     for finding in html_policy.scan_body(source.body):
         problem = Problem(source.file, source.body_line + finding.line - 1, (), finding.message, finding.hint,
                           "error" if finding.blocking else "warning")
@@ -157,18 +161,21 @@ def _body_line(source: Source, offset: int) -> int:
 def _check_privacy(source: Source, data: dict[str, Any], options: Options) -> Iterator[Problem]:
     attribution = data.get("attribution")
     if attribution == "anonymised":
-        for path, text in text_values(data):
+        # Every text and every web address, in the front-matter and in the body.
+        urls = [((("sources", i, "url")), item["url"]) for i, item in enumerate(data.get("sources") or [])
+                if isinstance(item, dict) and isinstance(item.get("url"), str)]
+        for path, text in [*text_values(data), *urls]:
             for leak in privacy.find_leaks(text, options.organisations):
                 yield source.problem(path, f"an anonymised case must not contain {leak.kind} ({quote(leak.found)})",
                                      "remove it, or describe it without identifying anyone")
         for leak in privacy.find_leaks(source.body, options.organisations):
-            yield Problem(source.file, _body_line(source, leak.offset), (),
+            yield Problem(source.file, source.body_line + leak.line, (),
                           f"an anonymised case must not contain {leak.kind} ({quote(leak.found)})",
                           "remove it, or describe it without identifying anyone")
     elif attribution == "named":
         found = [(source.line_of(path), path, leak) for path, text in text_values(data)
                  for leak in privacy.find_personal_contacts(text)]
-        found += [(_body_line(source, leak.offset), (), leak) for leak in privacy.find_personal_contacts(source.body)]
+        found += [(source.body_line + leak.line, (), leak) for leak in privacy.find_personal_contacts(source.body)]
         for line, path, leak in found:
             yield Problem(source.file, line, path, f"this case publishes {leak.kind} ({quote(leak.found)})",
                           "check that the person agreed to it being public, or use a shared team address",
@@ -177,9 +184,9 @@ def _check_privacy(source: Source, data: dict[str, Any], options: Options) -> It
 
 def _check_text(source: Source, data: dict[str, Any], options: Options) -> Iterator[Problem]:
     for path, text in text_values(data):
-        if _HTML_TAG_RE.search(text):
-            yield source.problem(path, "front-matter text is plain text, but this contains an HTML tag",
-                                 "remove the tag; use the text of the case below the front-matter for formatting")
+        issue = html_policy.plain_text_issue(text)
+        if issue is not None:
+            yield source.problem(path, *issue)
             continue
         found = placeholder(text)
         if found is not None:

@@ -6,17 +6,32 @@ options from `mkdocs.yml` itself. The MkDocs plugin builds the same `Settings` f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import os
+from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
 
 from . import rules
+from .model import did_you_mean
 
 DEFAULT_CASES_DIR = "cases"
 DEFAULT_VOCABULARY = "cases/vocabulary.yml"
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml")
+
+
+class PluginOptions(BaseModel):
+    """The `candour` plugin's options in mkdocs.yml: the one schema the CLI and the plugin both check."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    cases_dir: StrictStr = Field(DEFAULT_CASES_DIR, min_length=1, description="The folder of case files.")
+    vocabulary: StrictStr = Field(DEFAULT_VOCABULARY, min_length=1, description="The vocabulary file.")
+    min_words: StrictInt = Field(rules.MIN_WORDS, ge=1, le=200,
+                                 description="Fewest words in a setback's 'what' and a lesson.")
+    search: StrictBool = Field(True, description="Build the Pagefind search index.")
 
 
 @dataclass(frozen=True)
@@ -25,10 +40,42 @@ class Settings:
     cases_dir: FsPath
     vocabulary: FsPath
     options: rules.Options
+    plugin: PluginOptions = field(default_factory=PluginOptions)
 
     @classmethod
-    def from_options(cls, root: FsPath, cases_dir: str, vocabulary: str, min_words: int) -> Settings:
-        return cls(root, (root / cases_dir).resolve(), (root / vocabulary).resolve(), rules.Options(min_words))
+    def from_options(cls, root: FsPath, options: dict[str, Any]) -> Settings:
+        """Settings from the plugin's options; raise `ConfigError` in plain words if any is wrong.
+
+        Paths are made absolute without following symbolic links, so a linked cases folder or
+        vocabulary file is seen as a link (and refused), never silently read from elsewhere.
+        """
+        plugin = _check_options(options)
+        root = FsPath(os.path.abspath(root))
+        cases_dir = FsPath(os.path.normpath(root / plugin.cases_dir))
+        vocabulary = FsPath(os.path.normpath(root / plugin.vocabulary))
+        for path, what in ((cases_dir, "cases_dir"), (vocabulary, "vocabulary")):
+            if path.is_symlink():
+                raise ConfigError(f"{what}: {path} is a symbolic link; links are never followed (use the real path)")
+        return cls(root, cases_dir, vocabulary, rules.Options(plugin.min_words), plugin)
+
+
+def _check_options(options: dict[str, Any]) -> PluginOptions:
+    try:
+        return PluginOptions.model_validate(options)
+    except ValidationError as exc:
+        messages = []
+        for error in exc.errors():
+            name = ".".join(str(part) for part in error["loc"]) or "candour"
+            if error["type"] == "extra_forbidden":
+                hint = did_you_mean(name, list(PluginOptions.model_fields))
+                messages.append(f"'{name}' is not an option of the candour plugin"
+                                f" ({hint or 'allowed: ' + ', '.join(PluginOptions.model_fields)})")
+            else:
+                field = PluginOptions.model_fields.get(name)
+                what = f" ({field.description[0].lower()}{field.description[1:].rstrip('.')})" \
+                    if field and field.description else ""
+                messages.append(f"the option '{name}'{what}: {error['msg'].lower()}, not {error['input']!r}")
+        raise ConfigError("in mkdocs.yml, under the candour plugin: " + "; ".join(messages)) from None
 
 
 class _ConfigLoader(yaml.SafeLoader):
@@ -72,9 +119,4 @@ def load_settings(config_file: FsPath | None = None) -> Settings:
     for plugin in entries:
         if isinstance(plugin, dict) and isinstance(plugin.get("candour"), dict):
             options = plugin["candour"]
-    return Settings.from_options(
-        config_file.parent.resolve(),
-        str(options.get("cases_dir", DEFAULT_CASES_DIR)),
-        str(options.get("vocabulary", DEFAULT_VOCABULARY)),
-        int(options.get("min_words", rules.MIN_WORDS)),
-    )
+    return Settings.from_options(config_file.parent, options)

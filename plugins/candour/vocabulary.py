@@ -10,11 +10,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 
-from .loader import parse_yaml
+from . import html_policy
+from .loader import UnreadableFile, parse_yaml, read_bytes
 from .problems import Problem
 
 KINDS = ("regions", "services", "themes", "partners")
 TERM_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: Longest label: labels appear in filters, headings and the header.
+MAX_LABEL = 80
 
 
 @dataclass(frozen=True)
@@ -45,10 +48,11 @@ class VocabularyError(Exception):
 def load_vocabulary(path: FsPath, display: str) -> Vocabulary:
     """Load and check the vocabulary file; raise `VocabularyError` with every problem found."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise VocabularyError([Problem(display, 1, (), f"the vocabulary file cannot be read: {exc.strerror or exc}",
-                                       "check the plugin's 'vocabulary' option in mkdocs.yml")]) from None
+        data = read_bytes(path)
+    except UnreadableFile as exc:
+        raise VocabularyError([Problem(display, 1, (), f"the vocabulary file: {exc.message}",
+                                       f"{exc.hint}; the plugin's 'vocabulary' option in mkdocs.yml names it")]) \
+            from None
     source = parse_yaml(data, display)
     problems = list(source.problems)
     doc = source.front_matter
@@ -89,6 +93,12 @@ def _read_kind(source, kind: str, value: object, problems: list[Problem]) -> dic
             label = term.replace("-", " ").capitalize()
         if not isinstance(label, str) or not label.strip():
             problems.append(source.problem(path, "the label must be text", "write it as 'term: Label for readers'"))
+            continue
+        issue = html_policy.plain_text_issue(label)
+        if issue is None and len(label.strip()) > MAX_LABEL:
+            issue = (f"the label is {len(label.strip())} characters; at most {MAX_LABEL}", "shorten it")
+        if issue is not None:
+            problems.append(source.problem(path, *issue))
             continue
         out[term] = label.strip()
     return out

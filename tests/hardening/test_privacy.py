@@ -54,7 +54,7 @@ def test_anonymised_case_must_not_name_an_organisation_another_case_names(
     book = casebook.load(cases, vocabulary, root=tmp_path, vocabulary_file=cases / "vocabulary.yml")
     assert [p.text() for p in book.errors] == [
         "cases/anon-one.md:21: an anonymised case must not contain the name of an organisation that another case "
-        "names ('seaport  borough council') (remove it, or describe it without identifying anyone)"]
+        "names ('seaport borough council') (remove it, or describe it without identifying anyone)"]
 
 
 def test_named_case_is_warned_about_personal_contacts(vocabulary: Vocabulary) -> None:
