@@ -101,7 +101,7 @@ def switch_off_html_checks(patch: pytest.MonkeyPatch) -> None:
     from candour import rules as rules_module
 
     patch.setattr(rules_module.html_policy, "plain_text_issue", lambda text: None)
-    patch.setattr(rules_module.html_policy, "scan_body", lambda body: iter(()))
+    patch.setattr(rules_module.body, "check", lambda text: iter(()))
     patch.setattr(rules_module.html_policy, "control_character", lambda text: None)
 
 

@@ -17,6 +17,7 @@ from typing import Any
 import frontmatter  # python-frontmatter: reads Jekyll, Hugo (YAML and TOML) and Eleventy front-matter
 
 from . import html_policy
+from .body import check as check_body
 from .model import STATUSES
 from .vocabulary import Vocabulary
 
@@ -139,19 +140,21 @@ def render_case(answers: Answers, vocabulary: Vocabulary, today: dt.date | None 
 # ----------------------------------------------------------------------------------------------
 # Importing a blog post
 
-_PAIRED_SHORTCODE_RE = re.compile(r"\{\{[<%]\s*/?\s*[\w.-]+[^}]*?[>%]\}\}")
-_NUNJUCKS_RE = re.compile(r"\{%-?.*?-?%\}", re.DOTALL)
-_EXPRESSION_RE = re.compile(r"\{\{-?.*?-?\}\}", re.DOTALL)
-_TEMPLATE_COMMENT_RE = re.compile(r"\{#.*?#\}", re.DOTALL)
+_PAIRED_SHORTCODE_RE = re.compile(r"\{\{[<%]\s*+/?\s*+[\w.-]++[^{}]*?[>%]\}\}")
+# Each template tag's body stops at the next tag's opening, so unclosed tags cannot make a scan quadratic.
+_NUNJUCKS_RE = re.compile(r"\{%(?:[^%{]|%(?!\})|\{(?!%))*+%\}")
+_EXPRESSION_RE = re.compile(r"\{\{(?:[^{}]|\}(?!\})|\{(?!\{))*+\}\}")
+_TEMPLATE_COMMENT_RE = re.compile(r"\{#(?:[^#{]|#(?!\})|\{(?!#))*+#\}")
 _DATE_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _BLOCKED_ELEMENT_RE = re.compile(
-    r"<(" + "|".join(sorted(html_policy.BLOCKED_TAGS)) + r")\b[^>]*>.*?</\1\s*>|<(?:"
-    + "|".join(sorted(html_policy.BLOCKED_TAGS)) + r")\b[^>]*/?>",
-    re.IGNORECASE | re.DOTALL)
-_EVENT_OR_STYLE_ATTR_RE = re.compile(r"\s(?:on[a-z]+|style)\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+)", re.IGNORECASE)
-_HTML_IMG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
-_ATTR_RE = re.compile(r"""(\w+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
-_MD_IMAGE_RE = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+    r"<(" + "|".join(sorted(html_policy.BLOCKED_TAGS)) + r")\b[^<>]*+>(?:[^<]++|<(?!/?\1\b))*+</\1\s*+>|<(?:"
+    + "|".join(sorted(html_policy.BLOCKED_TAGS)) + r")\b[^<>]*+>",
+    re.IGNORECASE)
+_EVENT_OR_STYLE_ATTR_RE = re.compile(r"\s(?:on[a-z]++|style)\s*+=\s*+(?:\"[^\"]*+\"|'[^']*+'|[^\s>]++)",
+                                     re.IGNORECASE)
+_HTML_IMG_RE = re.compile(r"<img\b[^<>]*+>", re.IGNORECASE)
+_ATTR_RE = re.compile(r"""(\w++)\s*+=\s*+(?:"([^"]*+)"|'([^']*+)'|([^\s>]++))""")
+_MD_IMAGE_RE = re.compile(r"!\[([^\[\]]*+)\]\(\s*+<?([^)\s>]++)>?(?:\s++\"[^\"]*+\")?\s*+\)")
 
 
 def strip_template_tags(text: str) -> str:
@@ -188,7 +191,7 @@ def clean_body(markdown: str) -> str:
     text = _MD_IMAGE_RE.sub(md_img, text)
     # Whatever the policy still blocks goes, line by line, leaving a note for the authors.
     lines = text.split("\n")
-    for finding in html_policy.scan_body(text):
+    for finding in check_body(text):
         if finding.blocking and 0 < finding.line <= len(lines):
             lines[finding.line - 1] = "<!-- candour import: removed a line that cases cannot contain -->"
     return "\n".join(lines)
@@ -211,7 +214,7 @@ def _date(value: Any) -> str | None:
 def _text(value: Any) -> str | None:
     if not isinstance(value, str):
         return None
-    plain = re.sub(r"<[^>]+>", "", html.unescape(value))
+    plain = re.sub(r"<[^<>]++>", "", html.unescape(value))
     return " ".join(strip_template_tags(plain).split()) or None
 
 

@@ -3,28 +3,31 @@
 Cases come from outside the project, so nothing in one may run in a reader's browser or change the
 page around it:
 
-- The validator reads a body's raw HTML with html5lib, which implements the WHATWG parsing algorithm
-  that browsers (and the sanitiser, html5ever) implement, so it sees the elements, attributes and
-  comments that Chromium would see. It rejects, with a located error, the elements and attributes
-  that can run script, load other pages or change the page (see `BLOCKED_TAGS`, event handlers,
-  `javascript:` and other dangerous link targets), and comments that other parsers read differently.
+- The validator reads the HTML that a case body's Markdown becomes (see `body.py`) with html5lib,
+  which implements the WHATWG parsing algorithm that browsers (and the sanitiser, html5ever)
+  implement, so it sees the elements, attributes and comments that Chromium would see. It rejects,
+  with a located error, the elements and attributes that can run script, load other pages or change
+  the page (`BLOCKED_TAGS`, event handlers, `javascript:` and other dangerous link targets, images
+  from other sites), and comments that other parsers read differently.
 - The site passes every case body through nh3 (the Ammonia sanitiser) with the allowlist below, so
   anything the validator missed is removed, not published. Ids are re-slugged into a safe set that
-  never collides with an id of the theme or of the case template (`safe_id`), classes are limited to
-  the ones Markdown's own extensions produce.
-- Front-matter text is always plain text: templates escape it, so HTML there shows as text.
+  never collides with an id of the theme or of the case template (`safe_id`); classes are limited to
+  a few that only style text.
+- Front-matter text and vocabulary labels are plain text (`plain_text_issue`): templates escape them
+  once, so markup shows as typed.
 
-Every regular expression here sees untrusted text, so each is written to run in linear time: the
-runs they scan exclude the characters that start another match, and quantifiers that could
-overlap are possessive. `tests/hardening/test_linear.py` times each one on adversarial input.
+Every regular expression here sees untrusted text, so each is written to run in linear time: runs
+they scan exclude the characters that start another match, and quantifiers that could overlap are
+possessive. `tests/hardening/test_linear.py` times each one on adversarial input.
 """
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,80 +176,18 @@ _LINK_HINT = "link only to web pages (https://...) or email (mailto:)"
 _HANDLER_HINT = "remove it: event handlers run code in readers' browsers"
 _STYLE_HINT = "remove it: the site's own styles apply to every case"
 
-# Markdown constructs that carry a URL. Each scanned run stops at the characters that could start
-# another match, so no two attempts scan the same text: linear time on any input.
-_MD_BRACKET_RE = re.compile(r"!?\[|\]")
-_MD_TARGET_RE = re.compile(r"\(\s{0,16}<?([^\s()<>\[\]]*+)")
-_MD_REFERENCE_RE = re.compile(r"^[ ]{0,3}\[[^\[\]]*+\]:[ \t]*+\n?[ \t]*+<?([^\s<>]*+)", re.MULTILINE)
-_MD_AUTOLINK_RE = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]{1,31}:[^<>\s]*+)>")
-# Markdown attribute lists: {: #id .class key=value } after a heading, paragraph or inline element.
-_MD_ATTR_LIST_RE = re.compile(r"\{:?([^{}\n]*+)\}")
-_MD_ATTR_RE = re.compile(r"""([^\s=#.{}'"]++)\s*=\s*(?:"([^"]*+)"|'([^']*+)'|([^\s"']*+))""")
 _TAG_START_RE = re.compile(r"<[A-Za-z!/?]")
 _ANGLE_RE = re.compile("<")
-_FENCE_LINE_RE = re.compile(r"[ ]{0,3}(`{3,}+|~{3,}+)([^\n]*+)")
-_BACKTICKS_RE = re.compile(r"`++")
 
 
-def without_code(markdown: str) -> str:
-    """The Markdown with fenced code blocks and code spans blanked out: HTML shown as code is fine.
-
-    A single pass over the lines, then over the runs of backticks: linear in the text's length, where
-    a regular expression for code spans backtracks on unmatched runs of backticks.
-    """
-    if "`" not in markdown and "~~~" not in markdown:
-        return markdown
-    lines = markdown.split("\n")
-    fence: str | None = None
-    for index, line in enumerate(lines):
-        match = _FENCE_LINE_RE.match(line)
-        if fence is None:
-            if match and not (match.group(1)[0] == "`" and "`" in match.group(2)):
-                fence = match.group(1)
-                lines[index] = " " * len(line)
-        else:
-            lines[index] = " " * len(line)
-            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
-                    and not match.group(2).strip():
-                fence = None
-    text = "\n".join(lines)
-    if "`" not in text:
-        return text
-    runs = [(m.start(), m.end()) for m in _BACKTICKS_RE.finditer(text)]
-    by_length: dict[int, list[int]] = {}
-    for index, (start, end) in enumerate(runs):
-        by_length.setdefault(end - start, []).append(index)
-    cursor = {length: 0 for length in by_length}
-    spans: list[tuple[int, int]] = []
-    index = 0
-    while index < len(runs):
-        start, end = runs[index]
-        same = by_length[end - start]
-        position = cursor[end - start]
-        while position < len(same) and same[position] <= index:
-            position += 1
-        cursor[end - start] = position
-        if position < len(same):  # the next run of the same length closes the span
-            closing = same[position]
-            spans.append((start, runs[closing][1]))
-            index = closing + 1
-        else:  # never closed: these backticks are plain text
-            index += 1
-    if not spans:
-        return text
-    out, last = [], 0
-    for start, end in spans:
-        out.append(text[last:start])
-        out.append(re.sub(r"[^\n]", " ", text[start:end]))
-        last = end
-    out.append(text[last:])
-    return "".join(out)
+def line_starts(text: str) -> list[int]:
+    """The offset at which each line of `text` starts."""
+    return [0, *(m.end() for m in re.finditer("\n", text))]
 
 
-def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    starts.extend(m.end() for m in re.finditer("\n", text))
-    return starts
+def line_of(starts: list[int], offset: int) -> int:
+    """The line (from 1) of `offset`, given `line_starts`."""
+    return bisect.bisect_right(starts, offset)
 
 
 class _RecordingTokenizer(html5lib_tokenizer.HTMLTokenizer):  # type: ignore[misc]
@@ -285,23 +226,27 @@ class _RecordingParser(html5lib.HTMLParser):  # type: ignore[misc]
         super().mainLoop()
 
 
-def _html_findings(text: str) -> Iterator[Finding]:
-    """Blocked elements, attributes and misleading comments, as a browser's parser reads `text`."""
+def scan_html(html_text: str, source_line: Callable[[int], int]) -> Iterator[Finding]:
+    """Blocked elements, attributes and misleading comments, as a browser's parser reads `html_text`.
+
+    `source_line` maps an offset in `html_text` to the line of the case file it came from.
+    """
     parser = _RecordingParser()
-    parser.parseFragment(text)
-    starts = _line_starts(text)
+    parser.parseFragment(html_text)
+    starts = line_starts(html_text)
     comment_type = html5lib_tokenizer.tokenTypes["Comment"]
     for line, column, token in parser.records:
+        end = (starts[line - 1] if line - 1 < len(starts) else len(html_text)) + column
         if token["type"] == comment_type:
-            end = (starts[line - 1] if line - 1 < len(starts) else len(text)) + column
             data = token["data"]
             expected = f"<!--{data}-->"
-            if text[max(0, end - len(expected)):end] != expected:
-                yield Finding(line, "this is read by browsers as a hidden comment, and by other tools differently",
+            if html_text[max(0, end - len(expected)):end] != expected:
+                yield Finding(source_line(end - 1),
+                              "this is read by browsers as a hidden comment, and by other tools differently",
                               "write comments exactly as <!-- ... -->, or remove it; '<!-->', '<?...>', '</ ...>' "
                               "and comments left open hide the text after them")
             continue
-        yield from _tag_findings(line, token["name"].lower(), token["data"])
+        yield from _tag_findings(source_line(max(0, end - 1)), token["name"].lower(), token["data"])
 
 
 def _tag_findings(line: int, tag: str, attrs: dict[Any, str]) -> Iterator[Finding]:
@@ -321,12 +266,9 @@ def _tag_findings(line: int, tag: str, attrs: dict[Any, str]) -> Iterator[Findin
                                        image=tag == "img")
 
 
-#: What a Markdown attribute list may set: the rest would be removed by the sanitiser anyway.
-_ATTR_LIST_ALLOWED = {*_GLOBAL_ATTRIBUTES, "class", "alt", "width", "height"}
-
-
 def _attribute_findings(line: int, where: str, name: str, value: str, allowed: set[str], *,
                         image: bool) -> Iterator[Finding]:
+    """What is wrong with one attribute of an element, `where` (e.g. '<img>')."""
     if name.startswith("on"):
         yield Finding(line, f"the attribute {name}= is not allowed in a case", _HANDLER_HINT)
     elif name == "style":
@@ -339,90 +281,16 @@ def _attribute_findings(line: int, where: str, name: str, value: str, allowed: s
         yield Finding(line, f"the attribute {name}= on {where} will be removed", "remove it", blocking=False)
 
 
-def _line_of(starts: list[int], offset: int) -> int:
-    low, high = 0, len(starts)
-    while low + 1 < high:
-        middle = (low + high) // 2
-        if starts[middle] <= offset:
-            low = middle
-        else:
-            high = middle
-    return low + 1
-
-
-def markdown_links(text: str) -> Iterator[tuple[int, str, bool]]:
-    """(offset, target, is_image) of every Markdown link and image target, in one pass over the brackets.
-
-    Brackets nest, as Markdown's own parser reads them: '![a [b]](x)' is an image of 'x'.
-    """
-    if "](" in text:
-        stack: list[bool] = []
-        for match in _MD_BRACKET_RE.finditer(text):
-            token = match.group(0)
-            if token != "]":
-                stack.append(token == "![")
-                continue
-            if not stack:
-                continue
-            is_image = stack.pop()
-            target = _MD_TARGET_RE.match(text, match.end())
-            if target is not None:
-                yield target.start(1), target.group(1), is_image
-    if "]:" in text:
-        for match in _MD_REFERENCE_RE.finditer(text):
-            yield match.start(1), match.group(1), False
-    if "<" in text and ":" in text:
-        for match in _MD_AUTOLINK_RE.finditer(text):
-            yield match.start(1), match.group(1), False
-
-
-def attribute_lists(text: str) -> Iterator[tuple[int, str, str]]:
-    """(offset, name, value) of every key=value in a Markdown attribute list ({: key=value })."""
-    if "{" not in text:
-        return
-    for match in _MD_ATTR_LIST_RE.finditer(text):
-        for attr in _MD_ATTR_RE.finditer(match.group(1)):
-            value = next((v for v in attr.group(2, 3, 4) if v is not None), "")
-            yield match.start(), attr.group(1).lower(), value
-
-
-def _too_many(text: str, starts: list[int]) -> Finding | None:
+def too_much_markup(text: str, starts: list[int]) -> Finding | None:
     """A finding if `text` has more tags or '<' characters than a case is read with."""
     hint = "a case is text: use Markdown for headings, lists, links and emphasis, and words for 'less than'"
     for pattern, limit, what in ((_TAG_START_RE, MAX_TAGS, "HTML tags"), (_ANGLE_RE, MAX_ANGLES, "'<' characters")):
         if len(text) > limit:
             for count, match in enumerate(pattern.finditer(text), start=1):
                 if count > limit:
-                    return Finding(_line_of(starts, match.start()),
+                    return Finding(line_of(starts, match.start()),
                                    f"the case has more than {limit:,} {what}: its HTML was not checked", hint)
     return None
-
-
-def scan_body(markdown: str) -> Iterator[Finding]:
-    """Every raw-HTML element, attribute, comment and link target in a case body that the policy blocks."""
-    text = without_code(markdown)
-    starts = _line_starts(text)
-    if "<" in text:
-        too_many = _too_many(text, starts)
-        if too_many is not None:
-            yield too_many
-        else:
-            yield from _html_findings(text)
-    for offset, name, value in attribute_lists(text):
-        line = _line_of(starts, offset)
-        if name in URL_ATTRIBUTES and not unsafe_url(value) and not is_remote(value):
-            yield Finding(line, f"a Markdown attribute list cannot set {name}=",
-                          "write the address in the link or image itself: [text](address)")
-            continue
-        yield from _attribute_findings(line, "a Markdown attribute list", name, value, _ATTR_LIST_ALLOWED,
-                                       image=True)
-    for offset, url, is_image in markdown_links(text):
-        line = _line_of(starts, offset)
-        scheme = unsafe_url(url)
-        if scheme is not None:
-            yield Finding(line, f"a link to a {scheme}: address is not allowed", _LINK_HINT)
-        elif is_image and is_remote(url):
-            yield Finding(line, _REMOTE_IMAGE, _REMOTE_IMAGE_HINT)
 
 
 # Plain text: front-matter values and vocabulary labels. Templates escape them once, so markup shows

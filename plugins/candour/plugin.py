@@ -11,7 +11,6 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from html import unescape
 from pathlib import Path as FsPath
 from typing import Any, cast
 
@@ -28,7 +27,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
-from . import casebook, export, html_policy, present, search, security
+from . import body, casebook, export, present, search, security
 from .casebook import Casebook, Entry
 from .model import case_schema
 from .settings import DEFAULT_CASES_DIR, DEFAULT_VOCABULARY, ConfigError, Settings
@@ -125,7 +124,8 @@ class CandourPlugin(BasePlugin[CandourConfig]):
                 raise PluginError(f"candour: {entry.file} would be published at {uri}, but docs/{uri} already "
                                   "exists; rename one of them")
             # Not in the nav: listing thousands of pages there is what makes large sites slow.
-            file = File.generated(config, uri, content=entry.source.body, inclusion=InclusionLevel.NOT_IN_NAV)
+            # The body never reaches MkDocs' Markdown: the core renders it (candour.body).
+            file = File.generated(config, uri, content="", inclusion=InclusionLevel.NOT_IN_NAV)
             file.edit_uri = os.path.relpath(entry.path, docs_dir).replace(os.sep, "/")
             files.append(file)
             urls[entry.slug] = file.url
@@ -259,18 +259,15 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         generated = self.pages.get(page.file.src_uri)
         if generated is None:
             return markdown
-        # A case's page settings are Candour's alone. MkDocs has read a YAML block or 'key: value'
-        # lines at the top of the body as page settings (template, title, hide, description...):
-        # they are dropped, and the body is published as the text it is.
+        # A generated page's settings are Candour's alone, never read from any text.
         page.meta = {"template": generated.template, "hide": list(generated.hide)}
         if generated.entry is not None and generated.entry.case is not None:
             page.meta["description"] = generated.entry.case.summary
-            markdown = generated.entry.source.body
         # Untrusted text: the theme prints page.title as HTML in places, so it gets HTML-escaped text.
         page.title = escape(generated.title)
         return markdown
 
-    # Late, so the sanitiser sees the body as other plugins left it.
+    # Late, so what other plugins did to a case page is replaced by the core's rendering of the case body.
     @event_priority(-100)
     def on_page_content(self, html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
         with self._timer("pages"):
@@ -279,15 +276,13 @@ class CandourPlugin(BasePlugin[CandourConfig]):
     def _page_content(self, html: str, page: Page) -> str:
         generated = self.pages.get(page.file.src_uri)
         if generated is not None and generated.entry is not None and generated.entry.case is not None:
-            html = html_policy.sanitise(html)
-            for item in _walk_toc(page.toc):
-                item.title = str(escape(unescape(item.title)))  # the theme prints TOC titles unescaped
-                item.id = html_policy.safe_id(item.id)  # the same ids the sanitiser gives the headings
+            rendered = body.render(generated.entry.source.body)
             # The template puts these sections around the story: list them in the table of contents too.
             sections = present.case_sections(generated.entry.case)
             page.toc = TableOfContents([*(AnchorLink(title, anchor, 2) for anchor, title in sections["before"]),
-                                        *page.toc,
+                                        *_toc(rendered.headings),
                                         *(AnchorLink(title, anchor, 2) for anchor, title in sections["after"])])
+            return rendered.html
         return html
 
     def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
@@ -342,10 +337,14 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             self.timings[name] += time.perf_counter() - started
 
 
-def _walk_toc(items: Any) -> Iterator[AnchorLink]:
-    for item in items:
-        yield item
-        yield from _walk_toc(item.children)
+def _toc(headings: list[body.Heading]) -> list[AnchorLink]:
+    """Table-of-contents entries; the theme prints their titles as HTML, so they get escaped text."""
+    links = []
+    for heading in headings:
+        link = AnchorLink(str(escape(heading.title)), heading.id, heading.level)
+        link.children = _toc(heading.children)
+        links.append(link)
+    return links
 
 
 def _has(view: dict[str, Any], case_field: str, term: str) -> bool:

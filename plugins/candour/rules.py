@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import html_policy, privacy
+from . import body, html_policy, privacy
 from .loader import Source
 from .model import _partial_date  # the same date parsing as the model
 from .problems import Path, Problem, format_path, quote
@@ -38,30 +38,30 @@ _PLACEHOLDER_RE = re.compile(
 )
 _SETBACK_NOUNS = (r"(?:setbacks?|problems?|issues?|challenges?|difficult(?:y|ies)|obstacles?|hiccups?|"
                   r"hitch(?:es)?|snags?|failures?|mistakes?|barriers?|concerns?)")
-_QUALIFIERS = r"(?:(?:real|major|significant|big|serious|notable|particular|obvious|many|any|great|real)\s+)*"
+_QUALIFIERS = r"(?:(?:real|major|significant|big|serious|notable|particular|obvious|many|any|great|real)\s++)*"
 # A setback that says there were none.
 _DENIAL_RE = re.compile(
-    rf"\b(?:no|zero|not\s+any|there\s+were\s+no|we\s+had\s+no)\s+{_QUALIFIERS}{_SETBACK_NOUNS}\b"
-    rf"|\b(?:did\s*n[o’']?t|did\s+not|never)\s+(?:have|face|encounter|experience|hit|run\s+into|see)\s+"
-    rf"(?:any\s+)?{_QUALIFIERS}{_SETBACK_NOUNS}\b"
-    r"|\bnothing\s+(?:\w+\s+){0,2}went\s+wrong\b|\beverything\s+(?:\w+\s+){0,2}went\s+(?:to\s+plan|well|smoothly|fine)"
-    r"|\bwent\s+(?:smoothly|without\s+a\s+hitch|(?:according\s+)?to\s+plan|perfectly)"
-    r"|\b(?:none|nothing)\s+(?:to\s+report|of\s+note|worth\s+mentioning)\b"
-    r"|\bno\s+lessons\b|\bfree\s+of\s+(?:problems|issues|setbacks)\b",
+    rf"\b(?:no|zero|not\s++any|there\s++were\s++no|we\s++had\s++no)\s++{_QUALIFIERS}{_SETBACK_NOUNS}\b"
+    rf"|\b(?:did\s*n[o’']?t|did\s++not|never)\s++(?:have|face|encounter|experience|hit|run\s++into|see)\s++"
+    rf"(?:any\s++)?{_QUALIFIERS}{_SETBACK_NOUNS}\b"
+    r"|\bnothing\s++(?:\w+\s++){0,2}went\s++wrong\b|\beverything\s++(?:\w+\s++){0,2}went\s++(?:to\s++plan|well|smoothly|fine)"
+    r"|\bwent\s++(?:smoothly|without\s++a\s++hitch|(?:according\s++)?to\s++plan|perfectly)"
+    r"|\b(?:none|nothing)\s++(?:to\s++report|of\s++note|worth\s++mentioning)\b"
+    r"|\bno\s++lessons\b|\bfree\s++of\s++(?:problems|issues|setbacks)\b",
     re.IGNORECASE,
 )
 # A "do differently" item that says nothing would change.
 _NO_CHANGE_RE = re.compile(
-    r"\b(?:nothing|not\s+(?:a\s+)?thing|not\s+much|very\s+little|no\s+changes?|none)\b.{0,40}"
+    r"\b(?:nothing|not\s++(?:a\s++)?thing|not\s++much|very\s++little|no\s++changes?|none)\b.{0,40}"
     r"\b(?:differently|change|different|improve)\b"
-    r"|\bwould\s*(?:n[o’']?t|\s+not)\s+(?:do|change)\s+(?:anything|a\s+thing)\b"
-    r"|\b(?:do|did|doing)\s+(?:it\s+)?(?:(?:all|everything|exactly)\s+){1,2}(?:the\s+)?same\b"
-    r"|\bsame\s+(?:way\s+)?again\b|\bno\s+regrets\b"
-    r"|^\s*(?:no\s+changes?|nothing|none)\s*(?:[,.;:!—–-]|$)",
+    r"|\bwould\s*(?:n[o’']?t|\s++not)\s++(?:do|change)\s++(?:anything|a\s++thing)\b"
+    r"|\b(?:do|did|doing)\s++(?:it\s++)?(?:(?:all|everything|exactly)\s++){1,2}(?:the\s++)?same\b"
+    r"|\bsame\s++(?:way\s++)?again\b|\bno\s++regrets\b"
+    r"|^\s*(?:no\s++changes?|nothing|none)\s*(?:[,.;:!—–-]|$)",
     re.IGNORECASE,
 )
 # Words that turn a denial into a real setback: "no problems at first, but then ...".
-_CONTRAST_RE = re.compile(r"\b(?:but|however|until|although|though|yet|except|apart\s+from|other\s+than)\b",
+_CONTRAST_RE = re.compile(r"\b(?:but|however|until|although|though|yet|except|apart\s++from|other\s++than)\b",
                           re.IGNORECASE)
 
 # Where free text lives in a case, as (field, sub-field) pairs; None means the value itself.
@@ -148,7 +148,7 @@ def _check_body(source: Source) -> Iterator[Problem]:
         yield Problem(source.file, _body_line(source, control.start()), (),
                       f"the text contains an invisible control character (U+{ord(control.group(0)):04X})",
                       "delete it: it is often pasted in from another program, and it breaks the site's feed")
-    for finding in html_policy.scan_body(source.body):
+    for finding in body.check(source.body):
         problem = Problem(source.file, source.body_line + finding.line - 1, (), finding.message, finding.hint,
                           "error" if finding.blocking else "warning")
         yield problem

@@ -15,11 +15,13 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 REFERRER_POLICY = "same-origin"
-_INLINE_SCRIPT_RE = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script\s*>", re.DOTALL | re.IGNORECASE)
+_INLINE_SCRIPT_RE = re.compile(r"<script(?P<attrs>[^<>]*+)>(?P<body>(?:[^<]++|<(?!/script))*+)</script\s*+>",
+                               re.IGNORECASE)
 _DATA_TYPES = ("application/json", "application/ld+json", "importmap")
-_ANCHOR_RE = re.compile(r"<a\s[^>]*>", re.IGNORECASE)
-_HREF_RE = re.compile(r"""\shref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
-_HEAD_RE = re.compile(r"<head[^>]*>(?:\s*<meta\s+charset=[^>]*>)?", re.IGNORECASE)
+_ANCHOR_RE = re.compile(r"<a\s[^<>]*+>", re.IGNORECASE)
+_HREF_RE = re.compile(r"""\shref\s*+=\s*+(?:"([^"]*+)"|'([^']*+)')""", re.IGNORECASE)
+_REL_RE = re.compile(r"\srel\s*+=", re.IGNORECASE)
+_HEAD_RE = re.compile(r"<head[^<>]*+>(?:\s*+<meta\s++charset=[^<>]*+>)?", re.IGNORECASE)
 
 
 def content_security_policy(script_hashes: Iterable[str]) -> str:
@@ -60,7 +62,7 @@ def _external_rel(html: str, site_host: str) -> str:
         href = _HREF_RE.search(tag)
         url = (href.group(1) or href.group(2) or "") if href else ""
         host = urlsplit(url).netloc.lower() if url.lower().startswith(("http:", "https:", "//")) else ""
-        if not host or host == site_host or re.search(r"\srel\s*=", tag, re.IGNORECASE):
+        if not host or host == site_host or _REL_RE.search(tag):
             return tag
         return tag[:-1].rstrip("/") + ' rel="noopener noreferrer">'
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from candour import html_policy
@@ -97,11 +99,19 @@ def test_the_sanitiser_drops_images_from_other_sites() -> None:
 
 
 @pytest.mark.parametrize("body", ["# Title {: onclick=\"alert(1)\" }", "A paragraph.\n{: style=\"color:red\" }",
-                                  "[link](https://example.org){: onmouseover=alert(1) }"])
-def test_markdown_attribute_lists_cannot_add_handlers_or_styles(vocabulary: Vocabulary, body: str) -> None:
+                                  "[link](https://example.org){: onmouseover=alert(1) }",
+                                  "[link](https://ok.example){: href=\"javascript:alert(1)\" }",
+                                  "## Story {: id='x\"><meta http-equiv=refresh>' }"])
+def test_markdown_attribute_lists_are_text_and_set_nothing(vocabulary: Vocabulary, body: str) -> None:
+    """Case bodies have no attribute lists: '{: ... }' is shown as text, with a warning, and sets nothing."""
+    from candour import body as case_body
+
     problems = body_problems(vocabulary, body + "\n")
-    assert len(problems) == 1 and "is not allowed in a case" in problems[0], problems
+    assert any("Markdown attribute lists ('{: ... }') are not supported" in p for p in problems), problems
+    html = case_body.render(body).html
+    assert "onclick" not in html.replace("onclick=&quot;", "") or "{: onclick" in html
+    assert not re.search(r"<[^>]+\s(?:on\w+|style|href=\"javascript)", html), html
 
 
-def test_ordinary_attribute_lists_pass(vocabulary: Vocabulary) -> None:
-    assert body_problems(vocabulary, "## Background {: #background .lead }\n\nText {like this} is fine.\n") == []
+def test_ordinary_braces_pass(vocabulary: Vocabulary) -> None:
+    assert body_problems(vocabulary, "## Background\n\nText {like this} is fine, and so is {x: 1}.\n") == []
