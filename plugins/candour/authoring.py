@@ -153,7 +153,7 @@ _BLOCKED_ELEMENT_RE = re.compile(
 _EVENT_OR_STYLE_ATTR_RE = re.compile(r"\s(?:on[a-z]++|style)\s*+=\s*+(?:\"[^\"]*+\"|'[^']*+'|[^\s>]++)",
                                      re.IGNORECASE)
 _HTML_IMG_RE = re.compile(r"<img\b[^<>]*+>", re.IGNORECASE)
-_ATTR_RE = re.compile(r"""(\w++)\s*+=\s*+(?:"([^"]*+)"|'([^']*+)'|([^\s>]++))""")
+_ATTR_RE = re.compile(r"""(?<![\w-])(\w++)\s*+=\s*+(?:"([^"]*+)"|'([^']*+)'|([^\s>]++))""")
 _MD_IMAGE_RE = re.compile(r"!\[([^\[\]]*+)\]\(\s*+<?([^)\s>]++)>?(?:\s++\"[^\"]*+\")?\s*+\)")
 
 

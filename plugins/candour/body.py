@@ -29,6 +29,8 @@ from .html_policy import Finding
 
 #: Deepest nesting of lists, quotes and emphasis rendered; deeper Markdown is shown as plain text.
 MAX_NESTING = 20
+#: Most '[' in one body: each may open a link, and markdown-it tries each one (linear, but costly).
+MAX_BRACKETS = 5_000
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,7 @@ def _plain(inline: Token) -> str:
 def _name_headings(tokens: list[Token]) -> list[Heading]:
     """Give every heading a safe, unique id; return the headings nested by level."""
     used: set[str] = set()
+    tried: dict[str, int] = {}  # the last number tried for each id, so many equal headings stay linear
     roots: list[Heading] = []
     stack: list[Heading] = []
     for index, token in enumerate(tokens):
@@ -103,15 +106,15 @@ def _name_headings(tokens: list[Token]) -> list[Heading]:
             continue
         title = " ".join(_plain(tokens[index + 1]).split()) if index + 1 < len(tokens) else ""
         base = html_policy.safe_id(title)
-        anchor, number = base, 1
+        anchor, number = base, tried.get(base, 1)
         while anchor in used:
             number += 1
             anchor = html_policy.safe_id(f"{base}-{number}")
+        tried[base] = number
         used.add(anchor)
         token.attrSet("id", anchor)
-        closing = next((t for t in tokens[index + 1:] if t.type == "heading_close"), None)
-        if closing is not None:
-            closing.meta["id"] = anchor
+        if index + 2 < len(tokens) and tokens[index + 2].type == "heading_close":  # open, inline, close
+            tokens[index + 2].meta["id"] = anchor
         heading = Heading(int(token.tag[1]), anchor, title)
         while stack and stack[-1].level >= heading.level:
             stack.pop()
@@ -142,6 +145,11 @@ def check(markdown: str) -> Iterator[Finding]:
     """Every finding of the HTML policy in a body, by line (from 1, within the body)."""
     source_starts = html_policy.line_starts(markdown)
     too_many = html_policy.too_much_markup(markdown, source_starts)
+    if too_many is None and markdown.count("[") > MAX_BRACKETS:
+        nth = next(m.start() for i, m in enumerate(re.finditer(r"\[", markdown)) if i == MAX_BRACKETS)
+        too_many = Finding(html_policy.line_of(source_starts, nth),
+                           f"the case has more than {MAX_BRACKETS:,} '[' characters: it was not checked further",
+                           "a case is text: use '[' only for links, like [the report](https://...)")
     if too_many is not None:
         yield too_many
         return

@@ -91,7 +91,7 @@ MAX_TAGS = 2_000
 #: Most '<' characters read in one case, tags or not: each costs the parser a token.
 MAX_ANGLES = 10_000
 
-_SCHEME_RE = re.compile(r"([a-z][a-z0-9+.-]*+):", re.IGNORECASE)
+_SCHEME_RE = re.compile(r"\A([a-z][a-z0-9+.-]*+):", re.IGNORECASE)
 # What browsers drop from a URL before reading it: ASCII tab and newline anywhere, and C0 controls and
 # spaces at either end. We also drop the invisible characters some editors paste in.
 _URL_NOISE_RE = re.compile(r"[\t\n\r\u200b-\u200f\u2028\u2029\ufeff]++")

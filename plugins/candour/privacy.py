@@ -41,8 +41,10 @@ SOCIAL_URL_RE = re.compile(
     r"\.(?:com|app|net)/(?:in/|profile/|company/|@)?[A-Za-z0-9_.-]++", re.IGNORECASE)
 URL_RE = re.compile(r"(?:\b[a-z][a-z0-9+.-]{1,20}+:(?://)?|\bwww\.)[^\s<>\"'()\[\]{}]++", re.IGNORECASE)
 # 'jane dot smith at council dot gov dot uk', '(at)', '[dot]': written out so no program would see an address.
-_SPELLED_AT_RE = re.compile(r"[ \t]*+[(\[{][ \t]*+at[ \t]*+[)\]}][ \t]*+|[ \t]++at[ \t]++", re.IGNORECASE)
-_SPELLED_DOT_RE = re.compile(r"[ \t]*+[(\[{][ \t]*+dot[ \t]*+[)\]}][ \t]*+|[ \t]++dot[ \t]++", re.IGNORECASE)
+_SPELLED_AT_RE = re.compile(r"(?<![ \t])(?:[ \t]*+[(\[{][ \t]*+at[ \t]*+[)\]}][ \t]*+|[ \t]++at[ \t]++)",
+                            re.IGNORECASE)
+_SPELLED_DOT_RE = re.compile(r"(?<![ \t])(?:[ \t]*+[(\[{][ \t]*+dot[ \t]*+[)\]}][ \t]*+|[ \t]++dot[ \t]++)",
+                             re.IGNORECASE)
 #: Shared, non-personal mailbox names: on named cases these are not worth a warning.
 ROLE_MAILBOXES = frozenset({
     "info", "enquiries", "enquiry", "contact", "hello", "admin", "office", "team", "help", "support", "press",

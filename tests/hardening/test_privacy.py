@@ -80,3 +80,88 @@ def test_organisation_names_match_whole_words_within_a_sentence() -> None:
     assert [found for _, found in names.finditer("We met SEAPORT\nborough  council and Seaport Trust.")] == [
         "SEAPORT\nborough  council", "Seaport Trust"]
     assert list(names.finditer("We left Seaport. Borough council staff met us, and Seaportal Trust.")) == []
+
+
+# The same detail, written every way a reader would still recognise it: entities, other spacing and
+# separators, full-width and spelled-out symbols, URL escapes, invisible characters.
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Write to jane.smith&#64;harrowfield.gov.uk please", "an email address"),
+    ("Write to jane.smith&#x40;harrowfield.gov.uk please", "an email address"),
+    ("Write to jane.smith&commat;harrowfield.gov.uk please", "an email address"),
+    ("Write to jane.smith\uff20harrowfield.gov.uk please", "an email address"),
+    ("Write to jane dot smith at harrowfield dot gov dot uk please", "an email address, written out in words"),
+    ("Write to jane (at) harrowfield (dot) org please", "an email address, written out in words"),
+    ("Write to jane [at] harrowfield [dot] gov [dot] uk please", "an email address, written out in words"),
+    ("[Write to us](mailto:jane%40harrowfield.example)", "an email address"),
+    ("Write to jane.smith@harrow\u200bfield.example please", "an email address"),
+    ("Our office at SW1A&#32;1AA hosted it", "a full postcode"),
+    ("Our office at SW1A\u00a01AA hosted it", "a full postcode"),
+    ("Our office at SW1A  1AA hosted it", "a full postcode"),
+    ("Our office at SW1A-1AA hosted it", "a full postcode"),
+    ("Our office at sw1a 1aa hosted it", "a full postcode"),
+    ("Ring 07700&nbsp;900123 for help", "a phone number"),
+    ("Ring 020.7946.0000 for help", "a phone number"),
+    ("Ring 020/7946/0000 for help", "a phone number"),
+    ("Ring (020) 7946-0000 for help", "a phone number"),
+    ("Ring +44 (0)20 7946 0000 for help", "a phone number"),
+    ("Ring \uff10\uff17\uff17\uff10\uff10 \uff19\uff10\uff10\uff11\uff12\uff13 for help", "a phone number"),
+    ("See https://www.harrowfield.gov.uk/early-help for the form", "a link to the website of a local public body"),
+    ("See https://harrowfieldccg.nhs.uk/ for the form", "a link to the website of a local public body"),
+    ("See facebook.com/harrowfieldcouncil for the form", "a social-media profile"),
+    ("See https://bsky.app/profile/jo.example for the thread", "a social-media profile"),
+])
+def test_every_spelling_of_a_detail_is_caught(vocabulary: Vocabulary, text: str, kind: str) -> None:
+    in_body = anonymised(vocabulary, body=f"First line.\n\n{text}.\n")
+    assert any(p.startswith("cases/x.md:23: an anonymised case must not contain " + kind) for p in in_body), in_body
+
+
+@pytest.mark.parametrize("url", [
+    "https://www.harrowfield.gov.uk/reports/pilot.pdf",     # the council's own site
+    "https://www.linkedin.com/in/jo-bloggs",                # a person's profile
+    "https://example.org/contact?email=jo.bloggs%40harrowfield.example",  # an address inside the link
+])
+def test_every_source_link_of_an_anonymised_case_is_checked(vocabulary: Vocabulary, url: str) -> None:
+    problems = anonymised(vocabulary, sources=[{"title": "Evaluation report", "url": url}])
+    assert any("sources[0].url: an anonymised case must not contain" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("url", ["https://www.gov.uk/government/publications/x", "https://www.england.nhs.uk/x/",
+                                 "https://example.org/report.pdf", "https://www.legislation.gov.uk/ukpga/2014/23"])
+def test_national_and_neutral_sources_pass(vocabulary: Vocabulary, url: str) -> None:
+    assert anonymised(vocabulary, sources=[{"title": "Guidance on the duty", "url": url}]) == []
+
+
+@pytest.mark.parametrize("text", [
+    "We met at the library. Nothing else was open.",
+    "We looked at data dot gov for the national numbers.",
+    "The team of 12 met at 9 on Mondays, 0.5 FTE each.",
+    "A ratio of 3:1 and a cost of £1,200 per place.",
+    "It cost 20% more than planned (about £4,000).",
+])
+def test_honest_text_in_anonymised_cases_passes(vocabulary: Vocabulary, text: str) -> None:
+    assert anonymised(vocabulary, body=f"{text}\n") == []
+
+
+@pytest.mark.parametrize("written", [
+    "Seaport-Borough-Council", "seaport_borough_council", "Seaport&nbsp;Borough&nbsp;Council",
+    "Sea\u200bport Borough Council", "![logo](images/seaport-borough-council.png)",
+    "[their site](https://seaport-borough-council.example/about)", "https://seaportboroughcouncil.example/",
+    "Seaport%20Borough%20Council",
+])
+def test_an_organisation_another_case_names_is_caught_however_written(
+        tmp_path: Path, vocabulary: Vocabulary, written: str) -> None:
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    write_case(cases, "named.md", good(organisations=["Seaport Borough Council"]))
+    write_case(cases, "anon.md", good(**ANON), body=f"We worked with them.\n\n{written}\n")
+    book = casebook.load(cases, vocabulary, root=tmp_path)
+    problems = [p.text() for p in book.errors if p.file == "cases/anon.md"]
+    assert problems and all(":23: an anonymised case must not contain" in p for p in problems), problems
+
+
+def test_a_sentence_break_is_not_a_name(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    write_case(cases, "named.md", good(organisations=["Seaport Borough Council"]))
+    write_case(cases, "anon.md", good(**ANON), body="We moved to Seaport. Borough council staff helped.\n")
+    assert [p for p in casebook.load(cases, vocabulary, root=tmp_path).errors if p.file == "cases/anon.md"] == []

@@ -80,10 +80,10 @@ def test_aliases_are_refused_so_alias_bombs_cannot_expand() -> None:
 
 
 def test_deep_nesting_is_refused_without_crashing() -> None:
-    deep = b"---\nsetbacks: " + b"[" * 200_000 + b"]" * 200_000 + b"\n---\n"
+    deep = b"---\nsetbacks: " + b"[" * 100_000 + b"]" * 100_000 + b"\n---\n"  # past libyaml's crash depth
     source = parse_case(deep, "c.md")
     assert source.front_matter is None
-    assert f"{MAX_DEPTH + 1} levels" in source.problems[0].message or "nests" in source.problems[0].message
+    assert [p.message for p in source.problems] == [f"the front-matter nests {MAX_DEPTH + 1} levels deep"]
 
 
 def test_block_nesting_is_refused_too() -> None:
