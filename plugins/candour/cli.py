@@ -178,7 +178,7 @@ def _new(args: argparse.Namespace, settings: Settings) -> int:
         described_as=args.described_as)
     if ask:
         _ask(answers, vocabulary)
-    slug = args.slug or authoring.slugify(answers.title or "new-case")
+    slug = args.slug if args.slug is not None else authoring.slugify(answers.title or "new-case")
     if not SLUG_RE.match(slug) or slug in casebook.RESERVED_SLUGS:
         print(f"candour: --slug {slug!r} cannot be a case's name: use lower-case letters, digits and single hyphens, "
               f"like 'housing-first-pilot' (and not {', '.join(sorted(casebook.RESERVED_SLUGS))})", file=sys.stderr)

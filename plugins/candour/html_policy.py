@@ -327,3 +327,12 @@ def plain_text_issue(text: str) -> tuple[str, str] | None:
         return (f"{match.group(0)!r} is HTML code, but this is plain text: it would show exactly as typed",
                 f"write the character itself ({shown!r})" if shown != match.group(0) else "remove it")
     return None
+
+
+_FACET_DROPPED = {ord(c): " " for c in '<>,:"\\'}
+
+
+def search_facet(label: str) -> str:
+    """A label as a search filter value: the search interface writes filter values into the page as
+    HTML, after the indexer has decoded them, so what reaches it has no markup characters at all."""
+    return " ".join(label.replace("&", " and ").translate(_FACET_DROPPED).split())

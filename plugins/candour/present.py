@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from typing import Any
 
+from . import html_policy
 from .model import Case
 from .vocabulary import Vocabulary
 
@@ -41,8 +42,13 @@ def period(case: Case) -> str:
     return f"Since {start}" if case.status in ("in-progress", "paused") else f"From {start}"
 
 
+def _term(vocabulary: Vocabulary, kind: str, term: str) -> dict[str, str]:
+    label = vocabulary.label(kind, term)
+    return {"term": term, "label": label, "facet": html_policy.search_facet(label)}
+
+
 def _terms(vocabulary: Vocabulary, kind: str, terms: list[str]) -> list[dict[str, str]]:
-    return [{"term": t, "label": vocabulary.label(kind, t)} for t in terms]
+    return [_term(vocabulary, kind, t) for t in terms]
 
 
 def last_updated(case: Case) -> dt.date:
@@ -64,7 +70,7 @@ def listing_view(case: Case | None, url: str, vocabulary: Vocabulary) -> dict[st
         "summary": case.summary,
         "status": case.status,
         "status_label": STATUS_LABELS[case.status],
-        "region": {"term": case.region, "label": vocabulary.label("regions", case.region)},
+        "region": _term(vocabulary, "regions", case.region),
         "services": _terms(vocabulary, "services", case.services),
         "themes": _terms(vocabulary, "themes", case.themes),
         "partners": _terms(vocabulary, "partners", case.partners),

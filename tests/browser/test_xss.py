@@ -75,6 +75,36 @@ PAYLOADS = [
     "<img src=x onerror=window.xssed=1>",
 ]
 WORDS = "the partners could not agree a plan for the shared service in time"
+EVIL = "https://evil.example"
+# The side doors the trust review found: ways into the page other than a tag in the text, each with
+# neighbours (other entity forms, other page settings, other id syntaxes, other theme ids, other
+# slash tricks, other control characters). Each is (front-matter changes, body).
+SIDE_DOORS: list[tuple[dict[str, object], str]] = [
+    ({"title": f"&lt;/title&gt;&lt;meta http-equiv=refresh content=0;url={EVIL}/t1&gt;"}, "Text."),
+    ({"title": f"&#60;/title&#62;&#60;meta http-equiv=refresh content=0;url={EVIL}/t2&#62;"}, "Text."),
+    ({"title": f"&#x3c;/title&#x3e;&#x3c;meta http-equiv=refresh content=0;url={EVIL}/t3&#x3e;"}, "Text."),
+    ({"title": f"&amp;lt;/title&amp;gt;&lt;meta http-equiv=refresh content=0;url={EVIL}/t4&gt;"}, "Text."),
+    ({"summary": f'{WORDS} " http-equiv="refresh" content="0;url={EVIL}/d1 {WORDS} and more words here'},
+     "Text."),
+    ({}, f"---\ndescription: '0;url={EVIL}/meta-desc\" http-equiv=\"refresh'\ntitle: </title><meta "
+         f"http-equiv=refresh content=0;url={EVIL}/meta-title>\ntemplate: main.html\nhide: [toc]\n---\n\nThe story."),
+    ({}, f"Title: </title><meta http-equiv=refresh content=0;url={EVIL}/mmd>\nDescription: x\n\nThe story."),
+    ({}, f"## Story {{: id='x\"><!--><meta/http-equiv=\"refresh\"/content=\"0;url={EVIL}/toc-id!@\">-- >' }}"),
+    ({}, f"## Story {{: #x\"><meta/http-equiv=refresh/content=0;url={EVIL}/toc2> }}"),
+    ({}, f"## <a id='x\"><meta http-equiv=refresh content=0;url={EVIL}/h-html>'>Story</a>"),
+    ({}, "## Story {: id='x\"><style>body{display:none}</style>' }"),
+    ({}, '<div id="__config">{not json</div>'),
+    ({}, '<div id="__drawer">x</div><input id="__search"><div id="__palette_0">x</div>'),
+    ({}, '<p name="__config">x</p><a name="setbacks">x</a>'),
+    ({}, "![x](/\\evil.example/t.png) <img src=\"/\\evil.example/t2.png\"> <img src=\"\\\\evil.example/t3.png\">"),
+    ({}, "<img src=\"/&#92;evil.example/t4.png\"> <img src=\"&#47;/evil.example/t5.png\"> "
+         "<img src=\"/\t/evil.example/t6.png\">"),
+    ({}, "[link](https://ok.example){: href=\"javascript:window.xssed=1\" }"),
+    ({}, f"a\n<!--> <meta http-equiv=refresh content=\"0;url={EVIL}/comment\"> -->"),
+    ({}, f"<?php <meta http-equiv=refresh content=\"0;url={EVIL}/bogus\"> ?>"),
+    ({}, '<div class="md-dialog md-dialog--active">Fake notice</div>'),
+    ({"title": "A title with a \x01 control character", "place": "A place \ufffe here"}, "Text \x02 here."),
+]
 
 
 def payload_case(index: int, payload: str) -> dict[str, object]:
@@ -100,6 +130,13 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for index, payload in enumerate(PAYLOADS):
         write_case(folder / "cases", f"payload-{index}.md", payload_case(index, payload),
                    body=f"Before the payload.\n\n{payload}\n\nAfter the payload.\n")
+    for index, (changes, text) in enumerate(SIDE_DOORS):
+        write_case(folder / "cases", f"side-door-{index}.md",
+                   {**GOOD, "published": f"2024-02-{index % 28 + 1:02d}", **changes}, body=text + "\n")
+    vocabulary = folder / "cases" / "vocabulary.yml"
+    vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace(
+        "Referral pathways", f'"&lt;/title&gt;&lt;meta http-equiv=refresh content=0;url=//e.x&gt;"', 1),
+        encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         from candour import rules
 
@@ -112,8 +149,9 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
             build(load_config(str(folder / "mkdocs.yml"), site_dir=str(folder / "site")))
         finally:
             logger.setLevel(level)
-    pages = sorted((folder / "site" / "cases").glob("payload-*/index.html"))
-    assert len(pages) == len(PAYLOADS), "every hostile case must have been published for this test to mean anything"
+    pages = sorted((folder / "site" / "cases").glob("*/index.html"))
+    assert len(pages) == len(PAYLOADS) + len(SIDE_DOORS), "every hostile case must have been published for this " \
+                                                          "test to mean anything"
     return folder / "site"
 
 
@@ -122,17 +160,30 @@ def test_no_payload_runs_on_any_page(browser: Browser, hostile_site: Path) -> No
         context = browser.new_context()
         dialogs: list[str] = []
         foreign: list[str] = []
+        navigated: list[str] = []
         context.on("request", lambda r: foreign.append(f"{r.frame.url} -> {r.url}")
                    if urlsplit(r.url).hostname != "127.0.0.1" else None)
         page = context.new_page()
         page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
+        page.on("framenavigated", lambda f: navigated.append(f.url)
+                if urlsplit(f.url).hostname not in ("127.0.0.1", None) else None)
         paths = sorted(p.relative_to(hostile_site).as_posix() for p in hostile_site.rglob("*.html"))
         assert len(paths) > len(PAYLOADS)
         for path in paths:
             page.goto(base + path)
             page.mouse.move(200, 300)
             page.mouse.move(400, 500)
+            page.wait_for_timeout(20)  # a meta refresh with a zero delay would navigate now
+            assert page.url.startswith(base), (path, page.url)
             assert page.evaluate("window.xssed") is None, path
+            state = page.evaluate("""() => ({
+                titles: document.querySelectorAll('title:not(svg title)').length,
+                equivs: [...document.querySelectorAll('meta[http-equiv]')].map(m => m.httpEquiv.toLowerCase()),
+                theme: typeof window.component$,
+                shown: getComputedStyle(document.body).display !== 'none',
+                dialogs: document.querySelectorAll('article .md-dialog').length})""")
+            assert state == {"titles": 1, "equivs": ["content-security-policy"], "theme": "object",
+                             "shown": True, "dialogs": 0}, (path, state)
             handlers = page.evaluate("""() => [...document.querySelectorAll('article *')].flatMap(
                 el => [...el.attributes].filter(a => !(el.matches('form.pagefind-ui__form')
                     && a.value === 'javascript:void(0);'))  // Pagefind's own search form
@@ -146,3 +197,20 @@ def test_no_payload_runs_on_any_page(browser: Browser, hostile_site: Path) -> No
         context.close()
     assert dialogs == []
     assert foreign == []
+    assert navigated == []
+
+
+def test_the_battery_detects_what_it_is_meant_to(browser: Browser, tmp_path: Path) -> None:
+    """The checks above would fail on the page the review found: a refresh, a second title, a dead theme."""
+    (tmp_path / "index.html").write_text(
+        "<!doctype html><html><head><title>a</title><meta http-equiv=refresh content='0;url=/x.html'>"
+        "</head><body><title>b</title></body></html>", encoding="utf-8")
+    (tmp_path / "x.html").write_text("<!doctype html><title>x</title>", encoding="utf-8")
+    with serve(tmp_path) as base:
+        page = browser.new_page()
+        page.goto(base + "index.html")
+        page.wait_for_timeout(300)
+        assert page.url.endswith("/x.html")  # a zero-delay refresh navigates at once
+        page.goto(base + "x.html")
+        assert page.evaluate("typeof window.component$") == "undefined"
+        page.close()
