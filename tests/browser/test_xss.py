@@ -135,7 +135,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
                    {**GOOD, "published": f"2024-02-{index % 28 + 1:02d}", **changes}, body=text + "\n")
     vocabulary = folder / "cases" / "vocabulary.yml"
     vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace(
-        "Referral pathways", f'"&lt;/title&gt;&lt;meta http-equiv=refresh content=0;url=//e.x&gt;"', 1),
+        "Referral pathways", '"&lt;/title&gt;&lt;meta http-equiv=refresh content=0;url=//e.x&gt;"', 1),
         encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
         from candour import rules

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from candour import casebook, export, html_policy, loader
+from candour import casebook, export, loader
 from candour.model import Case, Update
 from candour.vocabulary import Vocabulary, VocabularyError, load_vocabulary
-from tests.conftest import GOOD, ROOT, VOCABULARY_FILE, check_data, check_text, case_text, good, write_case
+from tests.conftest import VOCABULARY_FILE, case_text, check_data, check_text, good, write_case
 
 
 @pytest.mark.parametrize("title", [
