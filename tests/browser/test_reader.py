@@ -27,7 +27,7 @@ def test_search_filters_come_from_case_metadata(page: Page, site_url: str) -> No
     page.goto(site_url + "search/?q=funding")
     expect(page.locator(".pagefind-ui__result").first).to_be_visible()
     filters = page.locator(".pagefind-ui__filter-name")
-    expect(filters).to_have_count(5)
+    expect(filters).to_have_count(5, timeout=15_000)  # Pagefind loads the filter data after the results
     names = {name.strip().lower() for name in filters.all_inner_texts()}
     assert names == {"region", "service", "theme", "status", "partner"}
 

@@ -191,9 +191,11 @@ def test_no_payload_runs_on_any_page(browser: Browser, hostile_site: Path) -> No
                     || /^\\s*(javascript|data|vbscript):/i.test(a.value) && /href|src|action|data/.test(a.name))
                 .map(a => el.tagName + ' ' + a.name + '=' + a.value))""")
             assert handlers == [], (path, handlers[:3])
-        page.goto(base + "search/?q=alert")
-        page.locator(".pagefind-ui__result").first.wait_for()
-        page.wait_for_timeout(300)
+        for word in ("alert", "refresh", "title"):  # payloads in titles, excerpts and filter values
+            page.goto(base + f"search/?q={word}")
+            page.locator(".pagefind-ui__result").first.wait_for()
+            page.wait_for_timeout(500)
+            assert page.url.startswith(base) and page.evaluate("window.xssed") is None, word
         context.close()
     assert dialogs == []
     assert foreign == []

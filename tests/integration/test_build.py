@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -219,3 +220,45 @@ def test_open_data_slugs_with_plain_urls(tmp_path: Path) -> None:
     data = json.loads((site / "cases.json").read_text(encoding="utf-8"))
     assert sorted(c["slug"] for c in data["cases"]) == SLUGS
     assert all(c["url"].endswith(f"cases/{c['slug']}.html") for c in data["cases"])
+
+
+SIDE_DOOR_TITLE = "&lt;/title&gt;&lt;meta http-equiv=refresh content=0;url=https://evil.example&gt; \x01 pilot"
+SETTINGS_BODY = ("---\ndescription: '0;url=https://evil.example/meta-desc\" http-equiv=\"refresh'\ntitle: Not it\n"
+                 "template: main.html\nhide: [toc]\n---\n\nThe story.\n\n## Setbacks\n\n## At a glance\n")
+
+
+def test_side_doors_stay_shut_without_the_validator(tmp_path: Path, html_checks_off: None,
+                                                    caplog: pytest.LogCaptureFixture) -> None:
+    """With the validator's text checks off, the site's own path from text to HTML still holds."""
+    folder = copy_site(tmp_path, with_cases=False)
+    write_case(folder / "cases", "side-door.md", good(title=SIDE_DOOR_TITLE, summary=(
+        'A summary " http-equiv="refresh" content="0;url=https://evil.example/d1 with enough words in it to be '
+        "a summary of twenty words or more, as the rule needs.")), body=SETTINGS_BODY)
+    vocabulary = folder / "cases" / "vocabulary.yml"
+    vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace(
+        "Referral pathways", '"&lt;/title&gt;&lt;meta http-equiv=refresh content=0;url=//e.x&gt;"', 1),
+        encoding="utf-8")
+    site = build_site(folder)
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert len(re.findall(r"<title>", text)) == 1, page
+        assert not re.search(r"<meta[^>]+http-equiv=[\"']?refresh", text, re.IGNORECASE), page
+    case_page = (site / "cases" / "side-door" / "index.html").read_text(encoding="utf-8")
+    assert "<title>&amp;lt;/title&amp;gt;&amp;lt;meta" in case_page  # shown as typed, escaped once
+    assert 'content="A summary &#34; http-equiv=&#34;refresh&#34;' in case_page \
+        or 'content="A summary &quot; http-equiv=&quot;refresh&quot;' in case_page
+    assert "Not it" in case_page and '<h1>&amp;lt;/title&amp;gt;' in case_page  # the body's block is text
+    assert 'id="story-setbacks"' in case_page and 'id="story-at-a-glance"' in case_page
+    ET.fromstring((site / "feed.xml").read_bytes())  # the control character did not break the feed
+
+
+def test_reserved_ids_cover_every_id_a_case_page_has_outside_its_story(built_site: Path) -> None:
+    """The ids a story's elements can never take are exactly those the template and theme use."""
+    from candour import html_policy
+
+    for slug in SLUGS:
+        page = (built_site / "cases" / slug / "index.html").read_text(encoding="utf-8")
+        story = page.split("<h2 id=\"setbacks\">", 1)[1].split("<h2 id=\"journey\">")[0]
+        outside = set(re.findall(r'\sid="([^"]+)"', page)) - set(re.findall(r'\sid="([^"]+)"', story))
+        for element_id in outside:
+            assert element_id.startswith("__") or html_policy.safe_id(element_id) != element_id, element_id
