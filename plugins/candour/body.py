@@ -18,6 +18,7 @@ import bisect
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from html import unescape
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -31,6 +32,10 @@ from .html_policy import Finding
 MAX_NESTING = 20
 #: Most '[' in one body: each may open a link, and markdown-it tries each one (linear, but costly).
 MAX_BRACKETS = 5_000
+#: Most lines in one body (a long case has a few hundred): each can become a paragraph or a heading.
+MAX_LINES = 10_000
+#: Most elements the rendering of one body may have before the check reads it as a browser would.
+MAX_ELEMENTS = 50_000
 
 
 @dataclass(frozen=True)
@@ -68,17 +73,9 @@ class _MappedRenderer(RendererHTML):
         return "".join(out), marks
 
 
-def _heading_close(renderer: RendererHTML, tokens: Sequence[Token], index: int, options: Any, env: Any) -> str:
-    """A permanent link at the end of each heading, as the theme expects ('¶', shown on hover)."""
-    anchor = tokens[index].meta.get("id")
-    link = f'<a class="headerlink" href="#{anchor}" title="Permanent link">¶</a>' if anchor else ""
-    return link + renderer.renderToken(tokens, index, options, env)
-
-
 def _parser(*, every_link: bool = False) -> MarkdownIt:
     parser = MarkdownIt("commonmark", {"html": True, "maxNesting": MAX_NESTING}, renderer_cls=_MappedRenderer)
     parser.enable(["table", "strikethrough"])
-    parser.add_render_rule("heading_close", _heading_close)
     if every_link:
         # markdown-it silently drops links to javascript:, vbscript:, file: and most data: addresses.
         # The validator's parser keeps them, so the policy sees each one and names it on its line.
@@ -132,24 +129,64 @@ def _rendered(markdown: str, parser: MarkdownIt = _PARSER) -> tuple[str, list[tu
     return html, marks, headings
 
 
+_HEADING_END_RE = re.compile(r"(<h([1-6]) id=\"([a-z0-9-]++)\">(?:[^<]++|<(?!/h[1-6]>))*+)(</h\2>)")
+
+
 def render(markdown: str) -> Body:
-    """The body as the site publishes it: sanitised HTML, and its headings."""
+    """The body as the site publishes it: sanitised HTML, and its headings.
+
+    Each heading then gets a permanent link ('¶', shown on hover by the theme). It is added after
+    the sanitiser, which removes the theme's classes from anything a case writes itself.
+    """
     html, _, headings = _rendered(markdown)
-    return Body(html_policy.sanitise(html), headings)
+    clean = _HEADING_END_RE.sub(r'\1<a class="headerlink" href="#\3" title="Permanent link">¶</a>\4',
+                                html_policy.sanitise(html))
+    return Body(clean, headings)
 
 
 _ATTR_LIST_RE = re.compile(r"\{:[^{}\n]*+\}")
+# Inline elements join the text on either side ('jane@<em>x.org</em>' reads 'jane@x.org'); others part it.
+_INLINE_TAG_RE = re.compile(r"</?(?:a|abbr|b|cite|code|del|dfn|em|i|ins|kbd|mark|q|s|samp|small|span|strong|sub|sup|"
+                            r"time|u|var|wbr)\b[^<>]*+>", re.IGNORECASE)
+_TAG_RE = re.compile(r"<[^<>]*+>")
 
 
-def check(markdown: str) -> Iterator[Finding]:
-    """Every finding of the HTML policy in a body, by line (from 1, within the body)."""
-    source_starts = html_policy.line_starts(markdown)
+def reader_text(markdown: str) -> list[tuple[int, str]]:
+    """The text a reader sees, block by block, with each block's first line (from 1) in the body.
+
+    Markup inside a sentence is gone, so a detail split by emphasis or a tag reads as one.
+    """
+    if _over_limits(markdown, html_policy.line_starts(markdown)) is not None:
+        return []  # `check` reports it; the case is not published
+    html, marks, _ = _rendered(markdown)
+    out = []
+    for index, (position, line) in enumerate(marks):
+        end = marks[index + 1][0] if index + 1 < len(marks) else len(html)
+        segment = _TAG_RE.sub(" ", _INLINE_TAG_RE.sub("", html[position:end]))
+        text = " ".join(unescape(segment).split())
+        if text:
+            out.append((line + 1, text))
+    return out
+
+
+def _over_limits(markdown: str, source_starts: list[int]) -> Finding | None:
+    """A finding if the body has more markup than a case is read with (each limit is far past any case)."""
     too_many = html_policy.too_much_markup(markdown, source_starts)
+    if too_many is None and len(source_starts) > MAX_LINES:
+        too_many = Finding(MAX_LINES + 1, f"the case has more than {MAX_LINES:,} lines: it was not checked further",
+                           "a case is a few pages of text; a very long one can be split into two cases")
     if too_many is None and markdown.count("[") > MAX_BRACKETS:
         nth = next(m.start() for i, m in enumerate(re.finditer(r"\[", markdown)) if i == MAX_BRACKETS)
         too_many = Finding(html_policy.line_of(source_starts, nth),
                            f"the case has more than {MAX_BRACKETS:,} '[' characters: it was not checked further",
                            "a case is text: use '[' only for links, like [the report](https://...)")
+    return too_many
+
+
+def check(markdown: str) -> Iterator[Finding]:
+    """Every finding of the HTML policy in a body, by line (from 1, within the body)."""
+    source_starts = html_policy.line_starts(markdown)
+    too_many = _over_limits(markdown, source_starts)
     if too_many is not None:
         yield too_many
         return
@@ -161,6 +198,10 @@ def check(markdown: str) -> Iterator[Finding]:
     if "<" not in markdown and "](" not in markdown and "]:" not in markdown:
         return  # no raw HTML, no link or image to check: rendering would find nothing
     html, marks, _ = _rendered(markdown, _CHECKER)
+    if html.count("<") > 2 * MAX_ELEMENTS:
+        yield Finding(1, f"the case makes more than {MAX_ELEMENTS:,} HTML elements: it was not checked further",
+                      "a case is text: use fewer headings, tables, lists and emphasis")
+        return
     offsets = [position for position, _ in marks]
     html_starts = html_policy.line_starts(html)
 

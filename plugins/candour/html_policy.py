@@ -71,7 +71,6 @@ ADMONITION_TYPES = frozenset({"note", "abstract", "summary", "tldr", "info", "to
 ALLOWED_CLASSES: dict[str, set[str]] = {
     "div": {"admonition", *ADMONITION_TYPES},
     "p": {"admonition-title"},
-    "a": {"headerlink"},
 }
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href", "poster", "background", "cite",
@@ -88,6 +87,8 @@ _RESERVED_ID_RE = re.compile(r"setback-\d++|update-.*+|candour-.*+|md-.*+|pagefi
 #: Most raw-HTML tags read in one case. A case is text: more than this is a page pasted in, and the
 #: HTML5 tree-building algorithm (in browsers too) is superlinear on some deeply misnested markup.
 MAX_TAGS = 2_000
+#: Largest width or height an image in a case may ask for, in pixels.
+MAX_IMAGE_SIZE = 2_000
 #: Most '<' characters read in one case, tags or not: each costs the parser a token.
 MAX_ANGLES = 10_000
 
@@ -143,6 +144,8 @@ def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
         return "#" + safe_id(value[1:])
     if tag == "img" and attribute == "src" and is_remote(value):
         return None
+    if attribute in ("width", "height") and not (value.isdigit() and 0 < int(value) <= MAX_IMAGE_SIZE):
+        return None  # an image as large as the page would cover it
     return value
 
 

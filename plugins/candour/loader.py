@@ -34,6 +34,9 @@ MAX_DEPTH = 100
 #: checked while walking the composed nodes instead of by a separate scan of the events.
 _DEPTH_SCAN_FROM = 10_000
 
+#: Longest number read: longer ones are refused before Python tries to hold them.
+MAX_NUMBER = 100
+
 FENCE = "---"
 BOM = b"\xef\xbb\xbf"
 
@@ -200,7 +203,11 @@ def _parse_front_matter(source: Source, text: str, first_line: int) -> None:
         ok = _walk(source, node, offset)
         if not ok:
             return
-        data = loader.construct_document(node)
+        try:
+            data = loader.construct_document(node)
+        except (ValueError, OverflowError) as exc:  # a date that does not exist, a number too long to read
+            source.problems.append(_unreadable_value(source.file, node, exc, offset))
+            return
     except yaml.YAMLError as exc:
         source.problems.append(_yaml_problem(source.file, exc, text, offset))
         return
@@ -216,6 +223,29 @@ def _parse_front_matter(source: Source, text: str, first_line: int) -> None:
                                        "write one field per line, like 'title: Our referral pilot'"))
         return
     source.front_matter = data
+
+
+def _unreadable_value(file: str, root: yaml.Node, exc: Exception, offset: _LineMap) -> Problem:
+    """A value YAML reads as a date or number but Python cannot hold, at the line of the first such value."""
+    line = offset(root.start_mark.line)
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                yaml.SafeLoader("").construct_object(node)
+            except (ValueError, OverflowError, yaml.YAMLError):
+                line = offset(node.start_mark.line)
+                break
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(v for pair in reversed(node.value) for v in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    detail = _bounded(str(exc).split("\n")[0])
+    return Problem(file, line, (), f"this value cannot be read: {detail}",
+                   "check that the date is a real one, written YYYY-MM-DD, like 2024-02-29"
+                   if (isinstance(exc, ValueError) and "must be in" in str(exc)) or "out of range" in str(exc)
+                   else "write it as text, in quotes")
 
 
 def _max_depth(text: str) -> tuple[int, int]:
@@ -277,6 +307,11 @@ def _walk(source: Source, root: yaml.Node, offset: _LineMap) -> bool:
             for index, item in enumerate(node.value):
                 source.lines[(*path, index)] = offset(item.start_mark.line)
                 stack.append((item, (*path, index)))
+        elif node.tag.endswith((":int", ":float")) and len(node.value) > MAX_NUMBER:
+            source.problems.append(Problem(source.file, offset(node.start_mark.line), path,
+                                           f"this number is {len(node.value):,} characters long",
+                                           "no field needs a number this long: put text in quotes"))
+            ok = False
     return ok
 
 

@@ -77,8 +77,12 @@ def _full_date(value: Any) -> dt.date:
 
 
 def _http_url(value: str) -> str:
-    parts = urlsplit(value.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    try:
+        parts = urlsplit(value.strip())
+        well_formed = parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and "\\" not in value
+    except ValueError:
+        well_formed = False
+    if not well_formed:
         raise candour_error(f"{quote(value)} is not a web address", "use a full link starting with https://")
     return value.strip()
 

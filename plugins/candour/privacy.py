@@ -29,7 +29,8 @@ from urllib.parse import unquote, urlsplit
 EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}+ ?@ ?[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)++")
 # +44 or 0, then 9 or 10 more digits, separated by up to three spaces, dots, dashes, slashes or brackets.
 UK_PHONE_RE = re.compile(
-    r"(?<![\w+])(?:\+44[ .\-/]{0,3}+(?:\(0\)[ .\-/]{0,3}+)?|\(?0)(?:\d[ .\-/()]{0,3}+){8,9}\d(?!\d)")
+    r"(?<![\w+])(?:(?:\+|00)44[ .\-/\u2010-\u2015\u2212]{0,3}+(?:\(0\)[ .\-/\u2010-\u2015\u2212]{0,3}+)?|\(?0)"
+    r"(?:\d[ .\-/()\u2010-\u2015\u2212]{0,3}+){8,9}\d(?!\d)")
 UK_POSTCODE_RE = re.compile(
     r"\b(?:GIR[ \-_.]{0,2}+0AA|[A-PR-UWYZ](?:\d{1,2}|[A-HK-Y]\d{1,2}|\d[A-HJKPSTUW]|[A-HK-Y]\d[ABEHMNPRVWXY])"
     r"[ \-_./]{0,2}+\d[ABD-HJLNP-UW-Z]{2})\b",
@@ -37,14 +38,15 @@ UK_POSTCODE_RE = re.compile(
 )
 HANDLE_RE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?\b(?!@)(?!\.[A-Za-z]{2,})")
 SOCIAL_URL_RE = re.compile(
-    r"\b(?:twitter|x|facebook|fb|instagram|linkedin|tiktok|threads|youtube|bsky|mastodon\.social)"
-    r"\.(?:com|app|net)/(?:in/|profile/|company/|@)?[A-Za-z0-9_.-]++", re.IGNORECASE)
-URL_RE = re.compile(r"(?:\b[a-z][a-z0-9+.-]{1,20}+:(?://)?|\bwww\.)[^\s<>\"'()\[\]{}]++", re.IGNORECASE)
+    r"\b(?:(?:twitter|x|facebook|fb|instagram|linkedin|tiktok|threads|youtube|bsky|mastodon\.social|github|reddit)"
+    r"\.(?:com|app|net)|t\.me)/(?:in/|profile/|company/|user/|u/|@)?[A-Za-z0-9_.-]++", re.IGNORECASE)
+# A host name anywhere in the text, in a link or not: started only where a name starts, so linear.
+HOST_RE = re.compile(r"(?<![\w.@-])[a-z0-9-]++(?:\.[a-z0-9-]++)++", re.IGNORECASE)
 # 'jane dot smith at council dot gov dot uk', '(at)', '[dot]': written out so no program would see an address.
 _SPELLED_AT_RE = re.compile(r"(?<![ \t])(?:[ \t]*+[(\[{][ \t]*+at[ \t]*+[)\]}][ \t]*+|[ \t]++at[ \t]++)",
                             re.IGNORECASE)
-_SPELLED_DOT_RE = re.compile(r"(?<![ \t])(?:[ \t]*+[(\[{][ \t]*+dot[ \t]*+[)\]}][ \t]*+|[ \t]++dot[ \t]++)",
-                             re.IGNORECASE)
+_SPELLED_DOT_RE = re.compile(
+    r"(?<![ \t])(?:[ \t]*+[(\[{][ \t]*+dot[ \t]*+[)\]}][ \t]*+|[ \t]++dot[ \t]++|[ \t]++\.[ \t]++)", re.IGNORECASE)
 #: Shared, non-personal mailbox names: on named cases these are not worth a warning.
 ROLE_MAILBOXES = frozenset({
     "info", "enquiries", "enquiry", "contact", "hello", "admin", "office", "team", "help", "support", "press",
@@ -53,19 +55,29 @@ ROLE_MAILBOXES = frozenset({
 #: Domains of local public bodies: a link to a council's, a trust's or a school's own site names it.
 LOCAL_BODY_SUFFIXES = (".gov.uk", ".nhs.uk", ".nhs.net", ".police.uk", ".sch.uk", ".gov.wales", ".llyw.cymru",
                        ".gov.scot", ".hscni.net", ".fire-uk.org")
-#: National sites under those domains, which name no local body.
-NATIONAL_HOSTS = frozenset({
-    "gov.uk", "www.gov.uk", "assets.publishing.service.gov.uk", "data.gov.uk", "www.legislation.gov.uk",
-    "legislation.gov.uk", "www.ons.gov.uk", "ons.gov.uk", "www.nhs.uk", "nhs.uk", "www.england.nhs.uk",
-    "england.nhs.uk", "digital.nhs.uk", "www.digital.nhs.uk", "www.nice.org.uk", "www.cqc.org.uk",
-    "www.gov.wales", "gov.wales", "www.llyw.cymru", "www.gov.scot", "gov.scot", "www.ofsted.gov.uk",
-    "www.local.gov.uk", "www.nationalarchives.gov.uk", "committees.parliament.uk", "www.parliament.uk",
-    "www.ico.org.uk", "ico.org.uk", "www.police.uk", "police.uk", "www.college.police.uk",
-})
+#: National bodies' sites under those domains, which name no local body: each with its subdomains
+#: (the bare domains gov.uk, nhs.uk and police.uk are national too, but not their other subdomains).
+NATIONAL_DOMAINS = (
+    "service.gov.uk", "data.gov.uk", "legislation.gov.uk", "ons.gov.uk", "local.gov.uk", "nationalarchives.gov.uk",
+    "ofsted.gov.uk", "ukhsa.gov.uk", "dwp.gov.uk", "hmrc.gov.uk", "education.gov.uk", "england.nhs.uk",
+    "digital.nhs.uk", "nhsbsa.nhs.uk", "hee.nhs.uk", "college.police.uk", "gov.wales", "llyw.cymru", "gov.scot",
+    "nhsinform.scot",
+)
+NATIONAL_HOSTS = frozenset({"gov.uk", "nhs.uk", "police.uk", "nhs.net", "parliament.uk"})
 
 _COMMON_ENDINGS = frozenset({"uk", "com", "org", "net", "scot", "wales", "cymru", "info", "io"})
-_INVISIBLE_RE = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
-                           "\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]++")
+# Letters of other alphabets that look like Latin ones ('Sеaport' with a Cyrillic 'е'), and the full
+# stops that browsers accept between the parts of a web address ('seaport。gov。uk').
+_LOOKALIKES = str.maketrans(
+    "аеорсухіјѕԁӏАВЕКМНОРСТХІЈЅαοντιΑΒΕΖΗΙΚΜΝΟΡΤΥΧ\u3002\uff61",
+    "aeopcyxijsdlABEKMHOPCTXIJSaovtiABEZHIKMNOPTYX..")
+
+
+def _invisible(char: str) -> bool:
+    """Format characters (zero-width, tags, direction marks) and variation selectors: they show as nothing."""
+    return unicodedata.category(char) == "Cf" or "\ufe00" <= char <= "\ufe0f" or "\U000e0100" <= char <= "\U000e01ef"
+
+
 _SPACES_RE = re.compile(r"[^\S\n]++")
 _DIGIT_RE = re.compile(r"\d")
 
@@ -82,8 +94,9 @@ def reader_text(text: str) -> str:
     if "%" in text:
         text = "\n".join(unquote(line).replace("\n", " ").replace("\r", " ") for line in text.split("\n"))
     if not text.isascii():
-        text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
-    return _SPACES_RE.sub(" ", text)
+        text = unicodedata.normalize("NFKC", text)
+        text = "".join(c for c in text if c.isascii() or not _invisible(c)).translate(_LOOKALIKES)
+    return _SPACES_RE.sub(" ", text.replace("\\", "/"))
 
 
 @dataclass(frozen=True)
@@ -96,7 +109,20 @@ class Leak:
 _NAME_WORD_RE = re.compile(r"[^\W_]++")
 #: What may stand between two words of an organisation's name: spaces, or one separator of a file
 #: name or web address ('Seaport-Borough-Council.png'). Not '. ', which ends a sentence.
-_NAME_GAP_RE = re.compile(r"[ \t\n]++|[-_.+/\u2010-\u2015]")
+_NAME_GAP_RE = re.compile(r"[ \t\n]++|[-_.+/\u2010-\u2015\u2212]")
+
+
+#: Words that name a kind of organisation, not one organisation: a name made only of these is not checked.
+GENERIC_WORDS = frozenset({
+    "the", "of", "and", "for", "in", "local", "authority", "authorities", "council", "borough", "county", "district",
+    "city", "town", "parish", "unitary", "combined", "metropolitan", "trust", "nhs", "foundation", "health", "care",
+    "social", "services", "service", "team", "group", "partnership", "board", "community", "housing", "association",
+    "network", "centre", "center", "hospital", "school", "schools", "police", "fire", "rescue", "ccg", "icb",
+    "integrated", "system", "university", "college", "department", "unit", "practice", "practices", "gp",
+    "surgery", "charity", "voluntary", "sector", "jobcentre", "plus", "library", "libraries", "government",
+})
+# The text before a word ends a sentence, or is empty: the word may be capitalised only for that.
+_SENTENCE_START_RE = re.compile(r"(?:\A|[.!?:;]\s*+|\n\s*+)[\s\"'(\[*_#>-]*+\Z")
 
 
 class OrganisationNames:
@@ -110,9 +136,17 @@ class OrganisationNames:
     def __init__(self, names: Iterable[str]) -> None:
         self.by_first: dict[str, list[tuple[str, ...]]] = {}
         self.compact: set[str] = set()
+        #: One-word names as written ('Crisis', 'Mind'): matched with their capitals only, and not
+        #: as a sentence's first word, so 'went through a crisis' and 'bear in mind' are not names.
+        self.proper: dict[str, str] = {}
         for name in names:
-            words = tuple(w.casefold() for w in _NAME_WORD_RE.findall(reader_text(name)))
-            if words and len(" ".join(words)) >= 4 and words not in self.by_first.get(words[0], []):
+            written = _NAME_WORD_RE.findall(reader_text(name))
+            words = tuple(w.casefold() for w in written)
+            if not words or len(" ".join(words)) < 4 or set(words) <= GENERIC_WORDS:
+                continue  # 'Local Authority' or 'NHS Trust' names nobody
+            if len(words) == 1:
+                self.proper[words[0]] = written[0]
+            if words not in self.by_first.get(words[0], []):
                 self.by_first.setdefault(words[0], []).append(words)
                 if len("".join(words)) >= 8:
                     self.compact.add("".join(words))
@@ -137,7 +171,11 @@ class OrganisationNames:
                 end = index + len(name)
                 if end <= len(tokens) and all(tokens[index + k][0] == w for k, w in enumerate(name)) and all(
                         _NAME_GAP_RE.fullmatch(text, tokens[k][2], tokens[k + 1][1]) for k in range(index, end - 1)):
-                    yield tokens[index][1], text[tokens[index][1]:tokens[end - 1][2]]
+                    start = tokens[index][1]
+                    if len(name) == 1 and (text[start:tokens[index][2]] != self.proper.get(name[0])
+                                           or _SENTENCE_START_RE.search(text, max(0, start - 40), start) is not None):
+                        continue
+                    yield start, text[start:tokens[end - 1][2]]
                     step = len(name)
                     break
             index += step
@@ -176,7 +214,7 @@ def _emails(text: str) -> Iterator[tuple[int, str]]:
 
 def _spelled_emails(text: str) -> Iterator[tuple[int, str]]:
     """Addresses written out in words. The same lines, so a line number still holds."""
-    if not re.search(r"\bat\b", text, re.IGNORECASE) or not re.search(r"\bdot\b", text, re.IGNORECASE):
+    if not re.search(r"\bat\b|@", text, re.IGNORECASE) or not re.search(r"\bdot\b| \. ", text, re.IGNORECASE):
         return
     respelled = _SPELLED_DOT_RE.sub(".", _SPELLED_AT_RE.sub("@", text))
     line = _Lines(respelled)
@@ -190,7 +228,10 @@ def _spelled_emails(text: str) -> Iterator[tuple[int, str]]:
 def local_body_site(url: str) -> str | None:
     """The host, if `url` is on the website of a local public body (a council, a trust, a school...)."""
     host = _host(url)
-    if host.endswith(LOCAL_BODY_SUFFIXES) and host not in NATIONAL_HOSTS:
+    if host.startswith("www."):
+        host = host[4:]
+    national = host in NATIONAL_HOSTS or any(host == d or host.endswith("." + d) for d in NATIONAL_DOMAINS)
+    if host.endswith(LOCAL_BODY_SUFFIXES) and not national:
         return host
     return None
 
@@ -216,14 +257,12 @@ def find_leaks(text: str, organisations: OrganisationNames | None = None) -> Ite
         for match in SOCIAL_URL_RE.finditer(text):
             yield Leak(_line(match.start()), "a social-media profile", match.group(0))
     if "." in text:
-        for match in URL_RE.finditer(text):
-            url = match.group(0)
-            host = local_body_site(url)
-            if host is not None:
-                yield Leak(_line(match.start()), "a link to the website of a local public body", host)
-            elif organisations and organisations.in_host(_host(url)):
-                yield Leak(_line(match.start()), "a link to the website of an organisation another case names",
-                           url)
+        for match in HOST_RE.finditer(text):
+            host = match.group(0).lower()
+            if local_body_site(host) is not None:
+                yield Leak(_line(match.start()), "the web address of a local public body", host)
+            elif organisations and organisations.in_host(host):
+                yield Leak(_line(match.start()), "the web address of an organisation another case names", host)
     if organisations:
         for offset, found in organisations.finditer(text):
             yield Leak(_line(offset), "the name of an organisation that another case names", found)

@@ -22,7 +22,10 @@ QUOTE_LIMIT = 60
 
 def quote(value: object) -> str:
     """Quote a piece of user input for a message, shortened to `QUOTE_LIMIT` characters."""
-    text = str(value)
+    try:
+        text = str(value)
+    except ValueError:  # an integer too long to write out
+        text = "a number too long to show"
     if len(text) > QUOTE_LIMIT:
         text = text[: QUOTE_LIMIT - 1] + "…"
     return repr(text) if "'" not in text else '"' + text.replace('"', '\\"') + '"'

@@ -162,16 +162,29 @@ def _check_privacy(source: Source, data: dict[str, Any], options: Options) -> It
     attribution = data.get("attribution")
     if attribution == "anonymised":
         # Every text and every web address, in the front-matter and in the body.
-        urls = [((("sources", i, "url")), item["url"]) for i, item in enumerate(data.get("sources") or [])
+        sources = data.get("sources")
+        urls = [(("sources", i, "url"), item["url"])
+                for i, item in enumerate(sources if isinstance(sources, list) else [])
                 if isinstance(item, dict) and isinstance(item.get("url"), str)]
         for path, text in [*text_values(data), *urls]:
             for leak in privacy.find_leaks(text, options.organisations):
                 yield source.problem(path, f"an anonymised case must not contain {leak.kind} ({quote(leak.found)})",
                                      "remove it, or describe it without identifying anyone")
+        seen = set()
         for leak in privacy.find_leaks(source.body, options.organisations):
+            seen.add((leak.kind, leak.found))
             yield Problem(source.file, source.body_line + leak.line, (),
                           f"an anonymised case must not contain {leak.kind} ({quote(leak.found)})",
                           "remove it, or describe it without identifying anyone")
+        # The same again on the text as readers see it, where markup no longer splits a detail.
+        for line, text in body.reader_text(source.body):
+            for leak in privacy.find_leaks(text, options.organisations):
+                if (leak.kind, leak.found) not in seen:
+                    seen.add((leak.kind, leak.found))
+                    yield Problem(source.file, source.body_line + line - 1, (),
+                                  f"an anonymised case must not contain {leak.kind} ({quote(leak.found)})",
+                                  "remove it, or describe it without identifying anyone: the formatting in "
+                                  "between does not hide it from readers")
     elif attribution == "named":
         found = [(source.line_of(path), path, leak) for path, text in text_values(data)
                  for leak in privacy.find_personal_contacts(text)]

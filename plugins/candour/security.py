@@ -61,7 +61,10 @@ def _external_rel(html: str, site_host: str) -> str:
         tag = match.group(0)
         href = _HREF_RE.search(tag)
         url = (href.group(1) or href.group(2) or "") if href else ""
-        host = urlsplit(url).netloc.lower() if url.lower().startswith(("http:", "https:", "//")) else ""
+        try:
+            host = urlsplit(url).netloc.lower() if url.lower().startswith(("http:", "https:", "//")) else ""
+        except ValueError:  # not a well-formed address: treat it as another site's
+            host = "?"
         if not host or host == site_host or _REL_RE.search(tag):
             return tag
         return tag[:-1].rstrip("/") + ' rel="noopener noreferrer">'

@@ -18,6 +18,8 @@ KINDS = ("regions", "services", "themes", "partners")
 TERM_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: Longest label: labels appear in filters, headings and the header.
 MAX_LABEL = 80
+#: Most terms of one kind: each term is a page of the site, and a filter option on every listing.
+MAX_TERMS = 300
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,10 @@ def _read_kind(source, kind: str, value: object, problems: list[Problem]) -> dic
     else:
         problems.append(source.problem((kind,), f"'{kind}' must list at least one term",
                                        "write one 'term: Label' line per allowed value, indented under it"))
+        return out
+    if len(items) > MAX_TERMS:
+        problems.append(source.problem((kind,), f"'{kind}' has {len(items):,} terms; at most {MAX_TERMS}",
+                                       "each term is a page of the site: keep the list to the terms readers use"))
         return out
     for key, term, label in items:
         path = (kind, key)

@@ -105,8 +105,8 @@ def test_organisation_names_match_whole_words_within_a_sentence() -> None:
     ("Ring (020) 7946-0000 for help", "a phone number"),
     ("Ring +44 (0)20 7946 0000 for help", "a phone number"),
     ("Ring \uff10\uff17\uff17\uff10\uff10 \uff19\uff10\uff10\uff11\uff12\uff13 for help", "a phone number"),
-    ("See https://www.harrowfield.gov.uk/early-help for the form", "a link to the website of a local public body"),
-    ("See https://harrowfieldccg.nhs.uk/ for the form", "a link to the website of a local public body"),
+    ("See https://www.harrowfield.gov.uk/early-help for the form", "the web address of a local public body"),
+    ("See https://harrowfieldccg.nhs.uk/ for the form", "the web address of a local public body"),
     ("See facebook.com/harrowfieldcouncil for the form", "a social-media profile"),
     ("See https://bsky.app/profile/jo.example for the thread", "a social-media profile"),
 ])
@@ -165,3 +165,51 @@ def test_a_sentence_break_is_not_a_name(tmp_path: Path, vocabulary: Vocabulary) 
     write_case(cases, "named.md", good(organisations=["Seaport Borough Council"]))
     write_case(cases, "anon.md", good(**ANON), body="We moved to Seaport. Borough council staff helped.\n")
     assert [p for p in casebook.load(cases, vocabulary, root=tmp_path).errors if p.file == "cases/anon.md"] == []
+
+
+# Found by an outside attack: details split by formatting, lookalike letters, other separators.
+@pytest.mark.parametrize(("text", "kind"), [
+    ("Write to jane.smith@<span>harrowfield.example</span> please", "an email address"),
+    ("Write to jane.smith@*harrowfield.example* please", "an email address"),
+    ("Call 01632 *960* 123 please", "a phone number"),
+    ("Our office is at SW1A *1AA* now", "a full postcode"),
+    ("Call 01632 \u2013 960123 please", "a phone number"),
+    ("Call 0044 1632 960123 please", "a phone number"),
+    ("Call 01632\u2011960\u2011123 please", "a phone number"),
+    ("Write to jane.smith @ harrowfield . org please", "an email address"),
+    ("Write to jane.smith@harrow\U000e0020field.example please", "an email address"),
+    ("Write to jane.smith@harrow\U000e0100field.example please", "an email address"),
+    ("Our office is at SW1\u0410 1\u0410\u0410 now", "a full postcode"),
+    ("See reddit.com/user/janesmith for the thread", "a social-media profile"),
+    ("See github.com/janesmith for the code", "a social-media profile"),
+    ("See t.me/janesmith for the chat", "a social-media profile"),
+    ("The plan is at harrowfield.gov.uk/housing now", "the web address of a local public body"),
+    ("The plan is at https://harrowfield\u3002gov\u3002uk/ now", "the web address of a local public body"),
+])
+def test_formatting_and_lookalikes_do_not_hide_a_detail(vocabulary: Vocabulary, text: str, kind: str) -> None:
+    in_body = anonymised(vocabulary, body=f"First line.\n\n{text}.\n")
+    assert any(f"an anonymised case must not contain {kind}" in p for p in in_body), in_body
+
+
+def test_a_source_link_read_the_way_a_browser_reads_it(vocabulary: Vocabulary) -> None:
+    problems = anonymised(vocabulary, sources=[{"title": "Plan", "url": "https://harrowfield.gov.uk\\housing"}])
+    assert any("sources[0].url:" in p for p in problems), problems
+
+
+@pytest.mark.parametrize("named", ["Crisis", "Mind", "Shelter", "Local Authority", "NHS Trust"])
+def test_ordinary_words_are_not_taken_for_a_named_organisation(
+        tmp_path: Path, vocabulary: Vocabulary, named: str) -> None:
+    cases = tmp_path / "cases"
+    cases.mkdir()
+    write_case(cases, "named.md", good(organisations=[named]))
+    write_case(cases, "anon.md", good(**ANON), body=(
+        "Two tenants went through a crisis. Bear in mind the shelter was full. The local authority and the "
+        "nhs trust paid. Crisis support came later. Mind you, it helped.\n"))
+    assert [p.text() for p in casebook.load(cases, vocabulary, root=tmp_path).errors] == []
+
+
+@pytest.mark.parametrize("url", ["https://lginform.local.gov.uk/reports", "https://www.nhsbsa.nhs.uk/x",
+                                 "https://www.hee.nhs.uk/x", "https://www.ukhsa.gov.uk/x",
+                                 "https://www.gov.uk/guidance/x"])
+def test_national_bodies_sites_are_not_local(vocabulary: Vocabulary, url: str) -> None:
+    assert anonymised(vocabulary, sources=[{"title": "National guidance", "url": url}]) == []

@@ -198,3 +198,60 @@ def test_update_ids_change_only_with_their_own_text() -> None:
     assert one == export.update_id("https://e.example/cases/x/", "2024-05", "A note.")
     assert one != export.update_id("https://e.example/cases/x/", "2024-05", "Another note.")
     assert dt.date.fromisoformat(one.split("#update-")[1][:7] + "-01")
+
+
+# Found by an outside attack on this work (each was a crash, a stall or a leak), with neighbours.
+@pytest.mark.parametrize("line", ["published: 2024-02-30", "reviewed: 2024-01-01 25:00:00", "started: 2023-13-01",
+                                  "notes: " + "9" * 4_400, "status: 0x" + "f" * 3_700,
+                                  "network: 1" + ":59" * 80_000 + ".5", "place: 1.0e999999"])
+def test_values_python_cannot_hold_are_located_errors(vocabulary: Vocabulary, line: str) -> None:
+    text = "---\ntitle: A shared referral form for early help\n" + line + "\n---\nText.\n"
+    problems = check_text(text, vocabulary)[1]
+    assert any(p.startswith("cases/x.md:3: ") for p in problems), problems
+
+
+@pytest.mark.parametrize("value", ["yes", "5", "2024-01-01", "{a: 1}"])
+def test_sources_of_the_wrong_type_in_an_anonymised_case(vocabulary: Vocabulary, value: str) -> None:
+    text = case_text(good(attribution="anonymised", organisations=None, described_as="A council")).replace(
+        "---\nSome", f"sources: {value}\n---\nSome")
+    assert any("sources: should be a list" in p for p in check_text(text, vocabulary)[1])
+
+
+@pytest.mark.parametrize("href", ["//[", "//[x]/", "https://user[@example.org/", "http://[::1"])
+def test_malformed_addresses_never_crash_the_build(href: str) -> None:
+    from candour import security
+
+    page = f'<html><head></head><body><a href="{href}">x</a></body></html>'
+    assert "rel=" in security.harden(page, [], "https://site.example/")
+
+
+@pytest.mark.parametrize("body", ["#\n" * 12_000, "# a\n" * 12_000, "a\n\n" * 6_000, "- a\n" * 12_000])
+def test_a_body_of_endless_blocks_is_refused_quickly(body: str) -> None:
+    from candour import body as case_body
+
+    started = __import__("time").perf_counter()
+    findings = list(case_body.check(body + "<b>x</b>\n"))
+    assert __import__("time").perf_counter() - started < 3
+    assert findings and "lines" in findings[0].message
+
+
+def test_a_padded_vocabulary_is_refused(tmp_path: Path) -> None:
+    text = VOCABULARY_FILE.read_text(encoding="utf-8").replace(
+        "services:\n", "services:\n" + "".join(f"  s{i}: S {i}\n" for i in range(1_000)), 1)
+    (tmp_path / "v.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(VocabularyError, match="terms; at most"):
+        load_vocabulary(tmp_path / "v.yml", "cases/vocabulary.yml")
+
+
+def test_images_cannot_ask_to_cover_the_page() -> None:
+    from candour import body as case_body
+
+    html = case_body.render('<img src="a.png" width="100000" height="50"> <img src="b.png" width="x">\n').html
+    assert 'width="100000"' not in html and 'height="50"' in html and 'width="x"' not in html
+
+
+def test_a_case_cannot_borrow_the_permalink_class() -> None:
+    from candour import body as case_body
+
+    html = case_body.render('## Title\n\n<a class="headerlink" href="https://example.org/">hidden</a>\n').html
+    assert html.count('class="headerlink"') == 1 and 'class="headerlink" href="#title"' in html
