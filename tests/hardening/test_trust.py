@@ -203,7 +203,7 @@ def test_update_ids_change_only_with_their_own_text() -> None:
 # Found by an outside attack on this work (each was a crash, a stall or a leak), with neighbours.
 @pytest.mark.parametrize("line", ["published: 2024-02-30", "reviewed: 2024-01-01 25:00:00", "started: 2023-13-01",
                                   "notes: " + "9" * 4_400, "status: 0x" + "f" * 3_700,
-                                  "network: 1" + ":59" * 80_000 + ".5", "place: 1.0e999999"])
+                                  "network: 1" + ":59" * 80_000 + ".5", "place: 1.0e+999999"])
 def test_values_python_cannot_hold_are_located_errors(vocabulary: Vocabulary, line: str) -> None:
     text = "---\ntitle: A shared referral form for early help\n" + line + "\n---\nText.\n"
     problems = check_text(text, vocabulary)[1]
