@@ -100,12 +100,18 @@ def _iso_date(value: str) -> dt.date:
 
 
 def _changed_files(ref: str, folder: FsPath) -> set[str] | None:
-    """Files under `folder` changed since `ref` (committed or not) and new untracked ones; None if git fails."""
-    commands = (["git", "diff", "--name-only", "--no-renames", ref, "--", str(folder)],
-                ["git", "ls-files", "--others", "--exclude-standard", "--", str(folder)])
+    """Files under `folder` changed on this branch since it left `ref` (committed or not), and new untracked
+    ones; None if git fails.
+
+    Compared with the merge base of `ref` and HEAD, as a pull request is: when `ref` (main) has moved on,
+    the files changed there are not this branch's.
+    """
     top = subprocess.run(["git", "rev-parse", "--show-toplevel"], capture_output=True, text=True, check=False)
-    if top.returncode != 0:
+    base = subprocess.run(["git", "merge-base", ref, "HEAD"], capture_output=True, text=True, check=False)
+    if top.returncode != 0 or base.returncode != 0:
         return None
+    commands = (["git", "diff", "--name-only", "--no-renames", base.stdout.strip(), "--", str(folder)],
+                ["git", "ls-files", "--others", "--exclude-standard", "--", str(folder)])
     changed: set[str] = set()
     for command in commands:
         result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=top.stdout.strip())

@@ -64,6 +64,12 @@ _NO_CHANGE_RE = re.compile(
 _CONTRAST_RE = re.compile(r"\b(?:but|however|until|although|though|yet|except|apart\s++from|other\s++than)\b",
                           re.IGNORECASE)
 
+# A line of the story that starts with a placeholder, as `candour new` writes ('TODO: the story...'),
+# after any Markdown heading, list or quote marker. A placeholder named inside a sentence is a story.
+_STORY_PLACEHOLDER_RE = re.compile(
+    r"\A[ \t]*+(?:[#>*+-]++[ \t]*+|\d{1,9}+[.)][ \t]*+)*+(?:(?-i:TODO|TBC|TBD|TBA|FIXME|XXX)\b|lorem ipsum"
+    r"|\[\s*+(?:insert|add|your|describe|write|enter)\b[^\[\]]*+\])", re.IGNORECASE)
+
 # Where free text lives in a case, as (field, sub-field) pairs; None means the value itself.
 _TEXT_FIELDS: tuple[tuple[str, tuple[str, ...] | None, bool], ...] = (
     # (field, sub-fields of each item or None for a plain value, is a list)
@@ -148,6 +154,13 @@ def _check_body(source: Source) -> Iterator[Problem]:
         yield Problem(source.file, _body_line(source, control.start()), (),
                       f"the text contains an invisible control character (U+{ord(control.group(0)):04X})",
                       "delete it: it is often pasted in from another program, and it breaks the site's feed")
+    found = 0
+    for index, line in enumerate(source.body.split("\n")):
+        if found < 10 and _STORY_PLACEHOLDER_RE.match(line):  # ten are enough to say what to do
+            found += 1
+            yield Problem(source.file, source.body_line + index, (),
+                          f"the story still has a placeholder ({quote(line.strip())})",
+                          "write this part of the story in your own words, or delete the line")
     for finding in body.check(source.body):
         problem = Problem(source.file, source.body_line + finding.line - 1, (), finding.message, finding.hint,
                           "error" if finding.blocking else "warning")

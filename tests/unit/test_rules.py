@@ -9,7 +9,7 @@ import pytest
 
 from candour import rules
 from candour.vocabulary import Vocabulary
-from tests.conftest import GOOD, ROOT, case_text, check_data, check_text
+from tests.conftest import GOOD, ROOT, case_text, check_data, check_text, good
 
 SETBACK = "The data-sharing agreement took five months to sign instead of six weeks."
 LESSON = "Get the information governance leads in one room before the pilot starts."
@@ -235,3 +235,18 @@ def test_every_example_case_passes_every_rule(vocabulary: Vocabulary) -> None:
 
 def test_rules_module_does_not_read_files() -> None:
     assert "open(" not in Path(rules.__file__).read_text()
+
+
+@pytest.mark.parametrize("line", ["TODO: the story, in your own words.", "## TODO", "- TBC", "> FIXME later",
+                                  "1. TBD", "Lorem ipsum dolor sit amet.", "[insert the story here]",
+                                  "  TODO write this"])
+def test_story_placeholders_are_errors_at_their_line(vocabulary: Vocabulary, line: str) -> None:
+    problems = check_text(case_text(good(), f"## What we set out to do\n\n{line}\n"), vocabulary)[1]
+    assert len(problems) == 1 and problems[0].startswith("cases/x.md:24: the story still has a placeholder"), problems
+
+
+@pytest.mark.parametrize("line", ["We kept a TODO list in the shared drive, and nobody owned it.",
+                                  "Residents saw 'TBC' on every letter, which made them ring us.",
+                                  "Todo lists were the first thing we dropped.", "TODOs piled up in the tracker."])
+def test_placeholders_named_in_the_story_are_the_story(vocabulary: Vocabulary, line: str) -> None:
+    assert check_text(case_text(good(), f"{line}\n"), vocabulary)[1] == []
