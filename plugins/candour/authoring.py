@@ -11,10 +11,12 @@ import difflib
 import html
 import json
 import re
+import tomllib
 from dataclasses import dataclass, field
 from typing import Any
 
-import frontmatter  # python-frontmatter: reads Jekyll, Hugo (YAML and TOML) and Eleventy front-matter
+import frontmatter  # python-frontmatter: splits Jekyll, Hugo and Eleventy front-matter from the text
+from frontmatter.default_handlers import BaseHandler, YAMLHandler
 
 from . import html_policy
 from .body import check as check_body
@@ -237,14 +239,52 @@ def _as_list(value: Any) -> list[str]:
     return []
 
 
-def import_post(text: str, vocabulary: Vocabulary, source_name: str = "") -> tuple[str, Answers]:
-    """A draft case from a blog post's text. Returns the suggested slug and the answers found."""
-    meta: dict[str, Any]
+_TOML_BOUNDARY_RE = re.compile(r"^\+{3,}+[ \t]*+$", re.MULTILINE)
+
+
+class _TomlHandler(BaseHandler):
+    """Hugo's TOML front-matter between '+++' lines, read with Python's own tomllib.
+
+    python-frontmatter reads TOML only when the third-party `toml` package is installed, and
+    otherwise leaves the whole block in the text without a word.
+    """
+
+    FM_BOUNDARY = _TOML_BOUNDARY_RE
+    START_DELIMITER = END_DELIMITER = "+++"
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return tomllib.loads(fm)
+
+
+class UnreadablePost(Exception):
+    """A post whose front-matter cannot be read: the message says why, in plain words."""
+
+
+def _front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """A post's front-matter (YAML between '---', TOML between '+++') and its text."""
+    handler: BaseHandler
+    if text.startswith("+++"):
+        handler = _TomlHandler()
+    elif text.startswith("---"):
+        handler = YAMLHandler()
+    else:
+        return {}, text  # no front-matter: the whole text is the story
     try:
-        post = frontmatter.loads(text)
-        meta, content = (post.metadata if isinstance(post.metadata, dict) else {}), post.content
-    except Exception:  # unreadable front-matter: keep the whole text as the story
-        meta, content = {}, text
+        post = frontmatter.loads(text, handler=handler)
+    except Exception as exc:
+        kind = "TOML" if isinstance(handler, _TomlHandler) else "YAML"
+        detail = " ".join(str(exc).split())[:160]
+        raise UnreadablePost(f"its {kind} front-matter cannot be read ({detail})") from None
+    meta = post.metadata if isinstance(post.metadata, dict) else {}
+    return meta, post.content
+
+
+def import_post(text: str, vocabulary: Vocabulary, source_name: str = "") -> tuple[str, Answers]:
+    """A draft case from a blog post's text. Returns the suggested slug and the answers found.
+
+    Raises `UnreadablePost` if the post has front-matter that cannot be read.
+    """
+    meta, content = _front_matter(text.lstrip("\ufeff"))
     title = _text(meta.get("title"))
     summary = next((s for s in (_text(meta.get(k)) for k in ("summary", "excerpt", "description")) if s), None)
     words = len(summary.split()) if summary else 0

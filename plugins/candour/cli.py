@@ -177,6 +177,10 @@ def _new(args: argparse.Namespace, settings: Settings) -> int:
     if vocabulary is None:
         return EXIT_INVALID
     ask = sys.stdin.isatty() and not args.no_input
+    if not ask and not args.no_input:
+        print("candour: not in a terminal, so no questions were asked (answers piped in are not read): "
+              "give them as flags, e.g. --title \"...\" --region london, and --no-input to say so",
+              file=sys.stderr)
     answers = authoring.Answers(
         title=args.title, summary=args.summary, status=args.status, started=args.started, ended=args.ended,
         place=args.place, region=args.region, services=_split(args.service), themes=_split(args.theme),
@@ -259,9 +263,16 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
             print(f"candour: no such file: {path}", file=sys.stderr)
         return EXIT_USAGE
     folder.mkdir(parents=True, exist_ok=True)
+    failed = 0
     for source in args.files:
         text = source.read_bytes().decode("utf-8", errors="replace")
-        slug, answers = authoring.import_post(text, vocabulary, source.stem)
+        try:
+            slug, answers = authoring.import_post(text, vocabulary, source.stem)
+        except authoring.UnreadablePost as exc:
+            print(f"candour: {source}: {exc}; nothing was written for it (fix the front-matter and run it again)",
+                  file=sys.stderr)
+            failed += 1
+            continue
         path, n = folder / f"{slug}.md", 2
         while path.exists():
             path, n = folder / f"{slug}-{n}.md", n + 1
@@ -270,7 +281,7 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         todos = draft.count(f'"{authoring.TODO}:')
         print(f"{source} -> {casebook.display_name(path, FsPath.cwd())}: draft with {todos} TODOs to write")
     print(f"Next: replace the TODOs, then run: candour validate {casebook.display_name(folder, FsPath.cwd())}")
-    return EXIT_OK
+    return EXIT_INVALID if failed else EXIT_OK
 
 
 def _stale(args: argparse.Namespace, settings: Settings) -> int:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from candour import rules
+from candour import authoring, rules
 from candour.authoring import import_post, render_case, strip_template_tags
 from candour.loader import parse_case
 from candour.rules import text_values
@@ -180,3 +180,36 @@ def test_validate_changed_since_compares_with_the_merge_base(site: Path) -> None
     result = run(site, "validate", "--changed-since", "main")
     assert result.returncode == 0, result.stdout
     assert result.stdout.splitlines()[-1].startswith("candour: 1 file checked: 1 published")
+
+
+HUGO_TOML = '''+++
+title = "Moving repairs reporting online"
+date = 2024-03-05T09:00:00Z
+tags = ["digital systems", "housing"]
+authors = ["jo-bloggs"]
++++
+
+We moved repairs reporting online.
+'''
+
+
+def test_import_reads_hugo_toml_front_matter(vocabulary: Vocabulary) -> None:
+    slug, answers = authoring.import_post(HUGO_TOML, vocabulary, "repairs")
+    assert slug == "moving-repairs-reporting-online"
+    assert answers.title == "Moving repairs reporting online" and answers.published == "2024-03-05"
+    assert "housing" in answers.services and "+++" not in answers.body and "We moved" in answers.body
+
+
+@pytest.mark.parametrize("broken", ['+++\ntitle = "unclosed\n+++\nText\n', "---\ntitle: [unclosed\n---\nText\n"])
+def test_import_says_when_front_matter_cannot_be_read(site: Path, broken: str) -> None:  # noqa: F811
+    post = site / "post.md"
+    post.write_text(broken, encoding="utf-8")
+    result = run(site, "import", str(post))
+    assert result.returncode == 1 and "front-matter cannot be read" in result.stderr, result
+    assert sorted(p.name for p in (site / "cases").glob("*.md")) == []
+
+
+def test_new_with_answers_piped_in_says_it_did_not_read_them(site: Path) -> None:  # noqa: F811
+    result = subprocess.run([sys.executable, "-m", "candour.cli", "new"], cwd=site, input="My title\nlondon\n",
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0 and "answers piped in are not read" in result.stderr
