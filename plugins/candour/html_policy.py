@@ -62,8 +62,8 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "abbr": {"title"},
     "ol": {"start", "reversed", "type"},
 }
-#: Classes a case body keeps: the ones Markdown's admonition and table-of-contents extensions write.
-#: Any other class could borrow the theme's styles (a fixed overlay, a fake notice) and is removed.
+#: Classes a case body keeps: the ones of notes and warnings (admonitions). Any other class could
+#: borrow the theme's styles (a fixed overlay, a fake notice, an invisible link) and is removed.
 ADMONITION_TYPES = frozenset({"note", "abstract", "summary", "tldr", "info", "todo", "tip", "hint", "important",
                               "success", "check", "done", "question", "help", "faq", "warning", "caution",
                               "attention", "failure", "fail", "missing", "danger", "error", "bug", "example",

@@ -16,13 +16,14 @@ quantifiers are bounded or possessive.
 
 from __future__ import annotations
 
-import bisect
 import html
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
+
+from .html_policy import line_of, line_starts
 
 # Local part, '@', then labels separated by dots: possessive, and started only where the local part
 # starts, so no position is scanned twice. The top-level domain is checked after the match.
@@ -186,14 +187,10 @@ class OrganisationNames:
         return next((name for name in self.compact if name in squashed), None)
 
 
-class _Lines:
+def _line_finder(text: str) -> Callable[[int], int]:
     """Offset -> line (from 0), by binary search: counting newlines per finding would be quadratic."""
-
-    def __init__(self, text: str) -> None:
-        self.starts = [0, *(m.end() for m in re.finditer("\n", text))]
-
-    def __call__(self, offset: int) -> int:
-        return bisect.bisect_right(self.starts, offset) - 1
+    starts = line_starts(text)
+    return lambda offset: line_of(starts, offset) - 1
 
 
 def _host(url: str) -> str:
@@ -217,7 +214,7 @@ def _spelled_emails(text: str) -> Iterator[tuple[int, str]]:
     if not re.search(r"\bat\b|@", text, re.IGNORECASE) or not re.search(r"\bdot\b| \. ", text, re.IGNORECASE):
         return
     respelled = _SPELLED_DOT_RE.sub(".", _SPELLED_AT_RE.sub("@", text))
-    line = _Lines(respelled)
+    line = _line_finder(respelled)
     for offset, address in _emails(respelled):
         local, domain = address.rsplit("@", 1)
         # 'we looked at data dot gov' is prose: an address has a dotted name, a deeper domain or a common ending.
@@ -239,7 +236,7 @@ def local_body_site(url: str) -> str | None:
 def find_leaks(text: str, organisations: OrganisationNames | None = None) -> Iterator[Leak]:
     """Everything in `text` that could identify an anonymised case's authors, by line from 0."""
     text = reader_text(text)
-    _line = _Lines(text)
+    _line = _line_finder(text)
     has_at, has_digit = "@" in text, _DIGIT_RE.search(text) is not None
     if has_at:
         for offset, address in _emails(text):
@@ -271,7 +268,7 @@ def find_leaks(text: str, organisations: OrganisationNames | None = None) -> Ite
 def find_personal_contacts(text: str) -> Iterator[Leak]:
     """Personal email addresses and phone numbers, for a warning on named cases."""
     text = reader_text(text)
-    _line = _Lines(text)
+    _line = _line_finder(text)
     if "@" in text:
         for offset, address in _emails(text):
             if address.split("@")[0].lower() not in ROLE_MAILBOXES:
