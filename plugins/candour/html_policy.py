@@ -261,27 +261,24 @@ def _tag_findings(line: int, tag: str, attrs: dict[Any, str]) -> Iterator[Findin
     if tag not in ALLOWED_TAGS:
         yield Finding(line, f"the HTML element <{tag}> is not supported and will be removed",
                       "use Markdown instead, or remove it", blocking=False)
-    allowed = ALLOWED_ATTRIBUTES.get(tag, set()) | _GLOBAL_ATTRIBUTES | {"class"}
     for key, value in attrs.items():
         # A foreign attribute (in SVG or MathML) is a tuple: (prefix, local name, namespace).
         name = str(key) if not isinstance(key, tuple) else f"{key[0]}:{key[1]}" if key[0] else str(key[1])
-        yield from _attribute_findings(line, f"<{tag}>", name.lower(), value or "", allowed,
-                                       image=tag == "img")
+        yield from _attribute_findings(line, tag, name.lower(), value or "")
 
 
-def _attribute_findings(line: int, where: str, name: str, value: str, allowed: set[str], *,
-                        image: bool) -> Iterator[Finding]:
-    """What is wrong with one attribute of an element, `where` (e.g. '<img>')."""
+def _attribute_findings(line: int, tag: str, name: str, value: str) -> Iterator[Finding]:
+    """What is wrong with one attribute of an element."""
     if name.startswith("on"):
         yield Finding(line, f"the attribute {name}= is not allowed in a case", _HANDLER_HINT)
     elif name == "style":
         yield Finding(line, "the attribute style= is not allowed in a case", _STYLE_HINT)
     elif name in URL_ATTRIBUTES and value and (scheme := unsafe_url(value)):
         yield Finding(line, f"a link to a {scheme}: address is not allowed", _LINK_HINT)
-    elif image and name == "src" and is_remote(value):
+    elif tag == "img" and name == "src" and is_remote(value):
         yield Finding(line, _REMOTE_IMAGE, _REMOTE_IMAGE_HINT)
-    elif name not in allowed:
-        yield Finding(line, f"the attribute {name}= on {where} will be removed", "remove it", blocking=False)
+    elif name not in ALLOWED_ATTRIBUTES.get(tag, set()) | _GLOBAL_ATTRIBUTES | {"class"}:
+        yield Finding(line, f"the attribute {name}= on <{tag}> will be removed", "remove it", blocking=False)
 
 
 def too_much_markup(text: str, starts: list[int]) -> Finding | None:
