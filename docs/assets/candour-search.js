@@ -13,5 +13,12 @@
     translations: { placeholder: "Search setbacks and lessons" }
   });
   var query = new URLSearchParams(location.search).get("q");
-  if (query) ui.triggerSearch(query);
+  if (!query) return;
+  // Load the filters before the first search: searched at once, the UI sometimes showed only the
+  // filters that had loaded by then (1 page load in 20). The UI imports the same module, so it
+  // finds them loaded.
+  import(element.getAttribute("data-bundle") + "pagefind.js")
+    .then(function (pagefind) { return pagefind.filters(); })
+    .catch(function () { return null; })
+    .then(function () { ui.triggerSearch(query); });
 })();
