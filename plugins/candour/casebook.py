@@ -151,12 +151,12 @@ def check_file(path: FsPath, vocabulary: Vocabulary, options: rules.Options, roo
     if not SLUG_RE.match(slug):
         problems.insert(0, Problem(display, 1, (), f"the file name {path.name!r} cannot be a web address",
                                    f"rename it to '{suggest_slug(slug)}.md': lower-case letters, digits and "
-                                   "single hyphens"))
+                                   "single hyphens", code="C204"))
         case = None
     elif slug in RESERVED_SLUGS:
         problems.insert(0, Problem(display, 1, (), f"the file name {path.name!r} is taken by a page the site makes",
                                    f"rename it after what was tried, like 'housing-first-pilot.md'; these names are "
-                                   f"reserved: {', '.join(sorted(RESERVED_SLUGS))}"))
+                                   f"reserved: {', '.join(sorted(RESERVED_SLUGS))}", code="C204"))
         case = None
     return Entry(slug, path, source, case, problems)
 
@@ -195,7 +195,7 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
             book.checked += 1
             book.problems.append(Problem(display_name(path, root), 1, (),
                                          "this is a symbolic link: links in the cases folder are never followed",
-                                         "replace it with the file (or the folder's files) itself"))
+                                         "replace it with the file (or the folder's files) itself", code="C205"))
             continue
         if path.resolve() in skip or (path.name in IGNORED_NAMES and path.parent == cases_dir):
             continue
@@ -203,13 +203,13 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
         display = display_name(path, root)
         if path.parent != cases_dir:
             book.problems.append(Problem(display, 1, (), "cases must be directly in the cases folder",
-                                         f"move it to '{display_name(cases_dir / path.name, root)}'"))
+                                         f"move it to '{display_name(cases_dir / path.name, root)}'", code="C205"))
             continue
         if path.suffix != ".md":
             book.problems.append(Problem(display, 1, (),
                                          f"{path.name!r} is not a case file: only '.md' files are cases",
                                          f"rename it to '{suggest_slug(path.stem)}.md' if it is a case, "
-                                         "or move it out of the cases folder"))
+                                         "or move it out of the cases folder", code="C205"))
             continue
         stems[path.stem.casefold()].append(path)
         sources[path] = read_case(path, display)
@@ -225,7 +225,8 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
             for path in same:
                 book.problems.append(Problem(display_name(path, root), 1, (),
                                              f"these files differ only by capital letters: {names}",
-                                             "give each case its own name; web addresses ignore capitals"))
+                                             "give each case its own name; web addresses ignore capitals",
+                                             code="C204"))
     bad = {p.file for p in book.errors}
     book.cases = [e for e in book.cases if e.file not in bad]
     book.drafts = [e for e in book.drafts if e.file not in bad]

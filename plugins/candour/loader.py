@@ -16,7 +16,8 @@ from typing import Any
 
 import yaml
 
-from .problems import Path, Problem
+from . import yaml_hints
+from .problems import Path, Problem, Severity
 
 try:  # The C loader is several times faster; PyYAML without libyaml still works.
     from yaml import CSafeLoader as SafeLoader
@@ -61,8 +62,9 @@ class Source:
                 return line
         return self.fm_line
 
-    def problem(self, path: Path, message: str, hint: str = "", *, line: int | None = None) -> Problem:
-        return Problem(self.file, line or self.line_of(path), tuple(path), message, hint)
+    def problem(self, path: Path, message: str, hint: str = "", *, code: str, line: int | None = None,
+                severity: Severity = "error") -> Problem:
+        return Problem(self.file, line or self.line_of(path), tuple(path), message, hint, severity, code)
 
 
 class UnreadableFile(Exception):
@@ -136,7 +138,7 @@ def parse_case(data: bytes, display: str) -> Source:
         return _failed(display, 1, "the front-matter is never closed",
                        "add a line with just '---' after the last field, before the text of the case")
     source = Source(display, None, body="\n".join(lines[close + 1:]), fm_line=1, body_line=close + 2)
-    _parse_front_matter(source, "\n".join(lines[1:close]), first_line=2)
+    _parse_front_matter(source, "\n".join(lines[1:close]), first_line=2, story_follows=True)
     return source
 
 
@@ -155,7 +157,7 @@ def parse_yaml(data: bytes, display: str) -> Source:
 
 
 def _failed(display: str, line: int, message: str, hint: str) -> Source:
-    return Source(display, None, problems=[Problem(display, line, (), message, hint)])
+    return Source(display, None, problems=[Problem(display, line, (), message, hint, code="C001")])
 
 
 class _LineMap:
@@ -180,19 +182,20 @@ class _LineMap:
         return self.starts[min(yaml_line, len(self.starts) - 1)]
 
 
-def _parse_front_matter(source: Source, text: str, first_line: int) -> None:
+def _parse_front_matter(source: Source, text: str, first_line: int, *, story_follows: bool = False) -> None:
     """Fill `source.front_matter`, `source.lines` and `source.problems` from the YAML text."""
     offset = _LineMap(text, first_line)
     if len(text) >= _DEPTH_SCAN_FROM:
         try:
             depth, depth_line = _max_depth(text)
         except yaml.YAMLError as exc:
-            source.problems.append(_yaml_problem(source.file, exc, text, offset))
+            source.problems.append(_yaml_problem(source.file, exc, text, offset, story_follows))
             return
         if depth > MAX_DEPTH:
             source.problems.append(Problem(source.file, offset(depth_line), (),
                                            f"the front-matter nests {depth} levels deep",
-                                           f"no field needs more than a few levels; at most {MAX_DEPTH} are read"))
+                                           f"no field needs more than a few levels; at most {MAX_DEPTH} are read",
+                                           code="C003"))
             return
     loader = SafeLoader(text)
     try:
@@ -209,18 +212,18 @@ def _parse_front_matter(source: Source, text: str, first_line: int) -> None:
             source.problems.append(_unreadable_value(source.file, node, exc, offset))
             return
     except yaml.YAMLError as exc:
-        source.problems.append(_yaml_problem(source.file, exc, text, offset))
+        source.problems.append(_yaml_problem(source.file, exc, text, offset, story_follows))
         return
     except RecursionError:
         source.problems.append(Problem(source.file, first_line, (), "the front-matter nests too deeply to read",
-                                       "no field needs more than a few levels of indentation"))
+                                       "no field needs more than a few levels of indentation", code="C003"))
         return
     finally:
         loader.dispose()
     if not isinstance(data, dict):
         kind = "a list" if isinstance(data, list) else "a single value"
         source.problems.append(Problem(source.file, first_line, (), f"the front-matter is {kind}, not a set of fields",
-                                       "write one field per line, like 'title: Our referral pilot'"))
+                                       "write one field per line, like 'title: Our referral pilot'", code="C003"))
         return
     source.front_matter = data
 
@@ -245,7 +248,7 @@ def _unreadable_value(file: str, root: yaml.Node, exc: Exception, offset: _LineM
     return Problem(file, line, (), f"this value cannot be read: {detail}",
                    "check that the date is a real one, written YYYY-MM-DD, like 2024-02-29"
                    if (isinstance(exc, ValueError) and "must be in" in str(exc)) or "out of range" in str(exc)
-                   else "write it as text, in quotes")
+                   else "write it as text, in quotes", code="C003")
 
 
 def _max_depth(text: str) -> tuple[int, int]:
@@ -276,14 +279,14 @@ def _walk(source: Source, root: yaml.Node, offset: _LineMap) -> bool:
         node, path = stack.pop()
         if id(node) in seen:
             source.problems.append(source.problem(path, "YAML aliases ('*name') are not allowed in a case",
-                                                  "write the value out in full"))
+                                                  "write the value out in full", code="C003"))
             ok = False
             continue
         seen.add(id(node))
         if len(path) > MAX_DEPTH:
             source.problems.append(source.problem(path[:1], f"the front-matter nests more than {MAX_DEPTH} levels deep",
                                                   f"no field needs more than a few levels; at most {MAX_DEPTH} "
-                                                  "are read"))
+                                                  "are read", code="C003"))
             return False
         if isinstance(node, yaml.MappingNode):
             first_seen: dict[str, int] = {}
@@ -291,14 +294,14 @@ def _walk(source: Source, root: yaml.Node, offset: _LineMap) -> bool:
                 line = offset(key_node.start_mark.line)
                 if not isinstance(key_node, yaml.ScalarNode):
                     source.problems.append(Problem(source.file, line, path, "a field name must be a plain word",
-                                                   "write 'name: value'"))
+                                                   "write 'name: value'", code="C003"))
                     ok = False
                     continue
                 key = key_node.value
                 if key in first_seen:
                     source.problems.append(Problem(
                         source.file, line, (*path, key), f"this field appears twice (first on line {first_seen[key]})",
-                        "keep one of them: YAML would silently use only the last one"))
+                        "keep one of them: YAML would silently use only the last one", code="C003"))
                     continue
                 first_seen[key] = line
                 source.lines[(*path, key)] = line
@@ -310,7 +313,7 @@ def _walk(source: Source, root: yaml.Node, offset: _LineMap) -> bool:
         elif node.tag.endswith((":int", ":float")) and len(node.value) > MAX_NUMBER:
             source.problems.append(Problem(source.file, offset(node.start_mark.line), path,
                                            f"this number is {len(node.value):,} characters long",
-                                           "no field needs a number this long: put text in quotes"))
+                                           "no field needs a number this long: put text in quotes", code="C003"))
             ok = False
     return ok
 
@@ -334,22 +337,26 @@ _YAML_HINTS = (
 )
 
 
-def _yaml_problem(file: str, exc: yaml.YAMLError, text: str, offset: _LineMap) -> Problem:
-    """A YAML error as a located problem, in words a non-programmer can act on."""
+def _yaml_problem(file: str, exc: yaml.YAMLError, text: str, offset: _LineMap, story_follows: bool) -> Problem:
+    """A YAML error as a located problem: the likely cause in plain words, the parser's own words last."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if mark is not None:
-        line = offset(mark.line)
+        index = mark.line
     elif isinstance(getattr(exc, "position", None), int):  # ReaderError: bad characters
-        line = text[: exc.position].count("\n") + offset.first  # type: ignore[attr-defined]
+        index = text.count("\n", 0, exc.position)  # type: ignore[attr-defined]
     else:
-        line = offset.first - 1
+        index = -1
     if isinstance(exc, yaml.MarkedYAMLError):
         what = exc.problem or exc.context or "invalid YAML"
     else:
         what = (str(exc).splitlines() or ["invalid YAML"])[0]
+    cause = yaml_hints.likely_cause(text, index, offset, story_follows=story_follows) if index >= 0 else None
+    if cause is not None:
+        return Problem(file, offset(cause.index), (), cause.message, cause.hint, code="C002")
     hint = next((h for key, h in _YAML_HINTS if key in str(exc)),
                 "check the quotes, colons and indentation on this line and the one above")
-    return Problem(file, max(line, 1), (), f"the front-matter is not valid YAML: {_bounded(what.strip())}", hint)
+    return Problem(file, max(offset(index) if index >= 0 else offset.first - 1, 1), (),
+                   f"the front-matter is not valid YAML: {_bounded(what.strip())}", hint, code="C002")
 
 
 def _bounded(text: str, limit: int = 160) -> str:

@@ -36,10 +36,53 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _PARTIAL_DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 
-def candour_error(message: str, hint: str = "") -> PydanticCustomError:
-    """A validation error whose message and hint reach the contributor unchanged."""
+def candour_error(message: str, hint: str = "", code: str = "C014") -> PydanticCustomError:
+    """A validation error whose message, hint and code (see `codes.py`) reach the contributor unchanged."""
     # The template is only "{message}": user text inside `message` is never treated as a template.
-    return PydanticCustomError("candour", "{message}", {"message": message, "hint": hint})
+    return PydanticCustomError("candour", "{message}", {"message": message, "hint": hint, "code": code})
+
+
+_MONTHS = {name: number for number, names in enumerate(
+    (("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"),
+     ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+     ("dec", "december")), start=1) for name in names}
+_DMY_RE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+_YMD_RE = re.compile(r"(\d{4})[/.](\d{1,2})(?:[/.](\d{1,2}))?|(\d{4})-(\d)(?:-(\d{1,2}))?|(\d{4})-(\d{2})-(\d)")
+_MY_RE = re.compile(r"(\d{1,2})[/.\-](\d{4})")
+_WORDS_RE = re.compile(r"(?:(\d{1,2})(?:st|nd|rd|th)?[ \t]++)?([A-Za-z]{3,9})\.?,?[ \t]++(\d{4})")
+
+
+def suggest_date(value: object) -> str | None:
+    """The ISO form of a date written another way ('01/04/2023' -> '2023-04-01', 'April 2023' -> '2023-04').
+
+    Numbers with slashes are read day first, as in the UK.
+    """
+    if not isinstance(value, str) or len(value) > 40:
+        return None
+    text = value.strip()
+    year = month = day = None
+    if m := _DMY_RE.fullmatch(text):
+        day, month, year = (int(g) for g in m.groups())
+    elif m := _YMD_RE.fullmatch(text):
+        parts = [int(g) if g else None for g in m.groups()]
+        year, month, day = next(parts[i:i + 3] for i in (0, 3, 6) if parts[i] is not None)
+    elif m := _MY_RE.fullmatch(text):
+        month, year = int(m.group(1)), int(m.group(2))
+    elif (m := _WORDS_RE.fullmatch(text)) and m.group(2).lower() in _MONTHS:
+        day = int(m.group(1)) if m.group(1) else None
+        month, year = _MONTHS[m.group(2).lower()], int(m.group(3))
+    if year is None or month is None:
+        return None
+    try:
+        dt.date(year, month, day or 1)
+    except ValueError:
+        return None
+    return f"{year:04d}-{month:02d}" + (f"-{day:02d}" if day else "")
+
+
+def _date_hint(value: object, usual: str) -> str:
+    suggestion = suggest_date(value)
+    return f"did you mean {suggestion}? Dates are written year first" if suggestion else usual
 
 
 def _not_datetime(value: Any) -> Any:
@@ -55,7 +98,8 @@ def _partial_date(value: Any) -> str:
     if isinstance(value, int) and 1900 <= value <= 2200:
         raise candour_error("the month is missing", f"write it as {value}-01 (YYYY-MM) or a full date YYYY-MM-DD")
     if not isinstance(value, str) or not (m := _PARTIAL_DATE_RE.match(value.strip())):
-        raise candour_error(f"{quote(value)} is not a date", "write it as YYYY-MM, like 2024-03, or YYYY-MM-DD")
+        raise candour_error(f"{quote(value)} is not a date",
+                            _date_hint(value, "write it as YYYY-MM, like 2024-03, or YYYY-MM-DD"))
     year, month, day = m.groups()
     try:
         dt.date(int(year), int(month), int(day or 1))
@@ -73,7 +117,8 @@ def _full_date(value: Any) -> dt.date:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    raise candour_error(f"{quote(value)} is not a full date", "write it as YYYY-MM-DD, like 2024-03-15")
+    raise candour_error(f"{quote(value)} is not a full date",
+                        _date_hint(value, "write it as YYYY-MM-DD, like 2024-03-15"))
 
 
 def _http_url(value: str) -> str:
@@ -83,7 +128,8 @@ def _http_url(value: str) -> str:
     except ValueError:
         well_formed = False
     if not well_formed:
-        raise candour_error(f"{quote(value)} is not a web address", "use a full link starting with https://")
+        raise candour_error(f"{quote(value)} is not a web address", "use a full link starting with https://",
+                            code="C016")
     return value.strip()
 
 
@@ -103,7 +149,7 @@ def _term(kind: str) -> Any:
             suggestion = did_you_mean(value, allowed)
             hint = f"{suggestion} " if suggestion else ""
             raise candour_error(f"{quote(value)} is not one of the {kind}",
-                                f"{hint}allowed: {', '.join(allowed)}".strip())
+                                f"{hint}allowed: {', '.join(allowed)}".strip(), code="C013")
         return value
 
     return check

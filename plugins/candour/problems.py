@@ -3,7 +3,9 @@
 Every check in Candour reports through this one record so that the CLI, the MkDocs
 plugin and the tests all print the same located, actionable message:
 
-    cases/<file>.md:<line>: <field path>: <what is wrong> (<how to fix it>)
+    cases/<file>.md:<line>: <code> <field path>: <what is wrong> (<how to fix it>)
+
+The code (see `codes.py`) is stable, explained on the site's reference page, and what a waiver names.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ class Problem:
     message: str
     hint: str = ""
     severity: Severity = "error"
+    code: str = ""
 
     @property
     def field(self) -> str:
@@ -63,10 +66,11 @@ class Problem:
         field = f"{self.field}: " if self.path else ""
         hint = f" ({self.hint})" if self.hint else ""
         prefix = "warning: " if self.severity == "warning" else ""
-        return f"{where}{prefix}{field}{self.message}{hint}"
+        code = f"{self.code} " if self.code else ""
+        return f"{where}{prefix}{code}{field}{self.message}{hint}"
 
     def github(self) -> str:
-        title = f"Candour: {self.field}" if self.path else "Candour"
+        title = " ".join(filter(None, ("Candour", self.code))) + (f": {self.field}" if self.path else "")
         props = f"file={_gh_property(self.file)},line={self.line},title={_gh_property(title)}"
         body = f"{self.field}: {self.message}" if self.path else self.message
         if self.hint:
@@ -120,8 +124,8 @@ def markdown_table(problems: Iterable[Problem], summary: dict[str, object]) -> s
     ordered = sorted(problems, key=sort_key)
     lines = ["## Candour: case check", "", str(summary["line"]), ""]
     if ordered:
-        lines += ["| File | Line | Field | Problem | How to fix it |", "|---|---|---|---|---|"]
-        lines += [f"| {cell(p.file)} | {p.line} | {cell(p.field) or '-'} | "
+        lines += ["| File | Line | Code | Field | Problem | How to fix it |", "|---|---|---|---|---|---|"]
+        lines += [f"| {cell(p.file)} | {p.line} | {p.code or '-'} | {cell(p.field) or '-'} | "
                   f"{'warning: ' if p.severity == 'warning' else ''}{cell(p.message)} | {cell(p.hint)} |"
                   for p in ordered]
     return "\n".join(lines) + "\n\n"

@@ -11,9 +11,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from . import body, html_policy, privacy
+from . import body, html_policy, judgement, privacy
 from .loader import Source
-from .model import _partial_date  # the same date parsing as the model
+from .model import REQUIRED, _partial_date  # the same date parsing as the model
 from .problems import Path, Problem, format_path, quote
 
 #: Default for the plugin option `min_words`.
@@ -21,48 +21,6 @@ MIN_WORDS = 8
 SUMMARY_WORDS = (20, 120)
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
-
-# A whole value that says nothing. Compared after lower-casing and trimming punctuation.
-_EMPTY_VALUES = frozenset({
-    "none", "nothing", "n/a", "na", "nil", "null", "tbc", "tbd", "tba", "todo", "to do", "fixme", "xxx", "x",
-    "-", "--", "...", "…", "?", "??", "placeholder", "unknown", "not applicable", "not known", "to be confirmed",
-    "to be decided", "to be added", "to be agreed", "to follow", "see above", "as above", "same as above",
-    "see below", "etc", "lorem ipsum", "test", "example", "none so far", "nothing yet", "no comment",
-})
-# Placeholder markers anywhere in a value.
-_PLACEHOLDER_RE = re.compile(
-    r"\b(?-i:TODO|TBC|TBD|TBA|FIXME|XXX+)\b|^\s*(?:todo|tbc|tbd|tba|fixme)\b|\bN/A\b|lorem ipsum"
-    r"|\[\s*+(?:insert|add|your|describe|write|enter)\b[^\[\]]*+\]"
-    r"|<\s*+(?:insert|add|your|describe|write|enter)\b[^<>]*+>|\{\{[^{}]*+\}\}",
-    re.IGNORECASE,
-)
-_SETBACK_NOUNS = (r"(?:setbacks?|problems?|issues?|challenges?|difficult(?:y|ies)|obstacles?|hiccups?|"
-                  r"hitch(?:es)?|snags?|failures?|mistakes?|barriers?|concerns?)")
-_QUALIFIERS = r"(?:(?:real|major|significant|big|serious|notable|particular|obvious|many|any|great|real)\s++)*"
-# A setback that says there were none.
-_DENIAL_RE = re.compile(
-    rf"\b(?:no|zero|not\s++any|there\s++were\s++no|we\s++had\s++no)\s++{_QUALIFIERS}{_SETBACK_NOUNS}\b"
-    rf"|\b(?:did\s*n[o’']?t|did\s++not|never)\s++(?:have|face|encounter|experience|hit|run\s++into|see)\s++"
-    rf"(?:any\s++)?{_QUALIFIERS}{_SETBACK_NOUNS}\b"
-    r"|\bnothing\s++(?:\w+\s++){0,2}went\s++wrong\b|\beverything\s++(?:\w+\s++){0,2}went\s++(?:to\s++plan|well|smoothly|fine)"
-    r"|\bwent\s++(?:smoothly|without\s++a\s++hitch|(?:according\s++)?to\s++plan|perfectly)"
-    r"|\b(?:none|nothing)\s++(?:to\s++report|of\s++note|worth\s++mentioning)\b"
-    r"|\bno\s++lessons\b|\bfree\s++of\s++(?:problems|issues|setbacks)\b",
-    re.IGNORECASE,
-)
-# A "do differently" item that says nothing would change.
-_NO_CHANGE_RE = re.compile(
-    r"\b(?:nothing|not\s++(?:a\s++)?thing|not\s++much|very\s++little|no\s++changes?|none)\b.{0,40}"
-    r"\b(?:differently|change|different|improve)\b"
-    r"|\bwould\s*(?:n[o’']?t|\s++not)\s++(?:do|change)\s++(?:anything|a\s++thing)\b"
-    r"|\b(?:do|did|doing)\s++(?:it\s++)?(?:(?:all|everything|exactly)\s++){1,2}(?:the\s++)?same\b"
-    r"|\bsame\s++(?:way\s++)?again\b|\bno\s++regrets\b"
-    r"|^\s*(?:no\s++changes?|nothing|none)\s*(?:[,.;:!—–-]|$)",
-    re.IGNORECASE,
-)
-# Words that turn a denial into a real setback: "no problems at first, but then ...".
-_CONTRAST_RE = re.compile(r"\b(?:but|however|until|although|though|yet|except|apart\s++from|other\s++than)\b",
-                          re.IGNORECASE)
 
 # A line of the story that starts with a placeholder, as `candour new` writes ('TODO: the story...'),
 # after any Markdown heading, list or quote marker. A placeholder named inside a sentence is a story.
@@ -117,25 +75,6 @@ def text_values(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
                         yield (*path, sub), item[sub]
 
 
-def placeholder(text: str) -> str | None:
-    """The placeholder in `text`, if it is one or contains one."""
-    bare = text.strip().strip(".!:;,").strip().lower()
-    if bare in _EMPTY_VALUES or not any(ch.isalnum() for ch in text):
-        return text.strip()
-    match = _PLACEHOLDER_RE.search(text)
-    return match.group(0) if match else None
-
-
-def _first_sentence(text: str) -> str:
-    return re.split(r"(?<=[.!?])\s+", text.strip(), maxsplit=1)[0]
-
-
-def denies(text: str, pattern: re.Pattern[str]) -> bool:
-    """True when the first sentence says there was nothing, with no 'but' to turn it round."""
-    first = _first_sentence(text)
-    return bool(pattern.search(first)) and not _CONTRAST_RE.search(first)
-
-
 def check(source: Source, data: dict[str, Any], options: Options) -> list[Problem]:
     """All Candour rules for one case's raw front-matter."""
     problems: list[Problem] = []
@@ -153,18 +92,18 @@ def _check_body(source: Source) -> Iterator[Problem]:
     if control is not None:
         yield Problem(source.file, _body_line(source, control.start()), (),
                       f"the text contains an invisible control character (U+{ord(control.group(0)):04X})",
-                      "delete it: it is often pasted in from another program, and it breaks the site's feed")
+                      "delete it: it is often pasted in from another program, and it breaks the site's feed",
+                      code="C402")
     found = 0
     for index, line in enumerate(source.body.split("\n")):
         if found < 10 and _STORY_PLACEHOLDER_RE.match(line):  # ten are enough to say what to do
             found += 1
             yield Problem(source.file, source.body_line + index, (),
                           f"the story still has a placeholder ({quote(line.strip())})",
-                          "write this part of the story in your own words, or delete the line")
+                          "write this part of the story in your own words, or delete the line", code="C106")
     for finding in body.check(source.body):
-        problem = Problem(source.file, source.body_line + finding.line - 1, (), finding.message, finding.hint,
-                          "error" if finding.blocking else "warning")
-        yield problem
+        yield Problem(source.file, source.body_line + finding.line - 1, (), finding.message, finding.hint,
+                      "error" if finding.blocking else "warning", "C402")
 
 
 def _body_line(source: Source, offset: int) -> int:
@@ -182,13 +121,13 @@ def _check_privacy(source: Source, data: dict[str, Any], options: Options) -> It
         for path, text in [*text_values(data), *urls]:
             for leak in privacy.find_leaks(text, options.organisations):
                 yield source.problem(path, f"an anonymised case must not contain {leak.kind} ({quote(leak.found)})",
-                                     "remove it, or describe it without identifying anyone")
+                                     "remove it, or describe it without identifying anyone", code="C301")
         seen = set()
         for leak in privacy.find_leaks(source.body, options.organisations):
             seen.add((leak.kind, leak.found))
             yield Problem(source.file, source.body_line + leak.line, (),
                           f"an anonymised case must not contain {leak.kind} ({quote(leak.found)})",
-                          "remove it, or describe it without identifying anyone")
+                          "remove it, or describe it without identifying anyone", code="C301")
         # The same again on the text as readers see it, where markup no longer splits a detail.
         for line, text in body.reader_text(source.body):
             for leak in privacy.find_leaks(text, options.organisations):
@@ -197,7 +136,7 @@ def _check_privacy(source: Source, data: dict[str, Any], options: Options) -> It
                     yield Problem(source.file, source.body_line + line - 1, (),
                                   f"an anonymised case must not contain {leak.kind} ({quote(leak.found)})",
                                   "remove it, or describe it without identifying anyone: the formatting in "
-                                  "between does not hide it from readers")
+                                  "between does not hide it from readers", code="C301")
     elif attribution == "named":
         found = [(source.line_of(path), path, leak) for path, text in text_values(data)
                  for leak in privacy.find_personal_contacts(text)]
@@ -205,43 +144,49 @@ def _check_privacy(source: Source, data: dict[str, Any], options: Options) -> It
         for line, path, leak in found:
             yield Problem(source.file, line, path, f"this case publishes {leak.kind} ({quote(leak.found)})",
                           "check that the person agreed to it being public, or use a shared team address",
-                          "warning")
+                          "warning", "C303")
 
 
 def _check_text(source: Source, data: dict[str, Any], options: Options) -> Iterator[Problem]:
     for path, text in text_values(data):
         issue = html_policy.plain_text_issue(text)
         if issue is not None:
-            yield source.problem(path, *issue)
-            continue
-        found = placeholder(text)
-        if found is not None:
-            yield source.problem(path, f"{quote(found)} is a placeholder",
-                                 "replace it with the real text, or remove the field if it is optional")
+            yield source.problem(path, *issue, code="C401")
             continue
         field = path[0]
         is_setback = field == "setbacks" and path[-1] == "what"
         is_lesson = field == "do_differently"
-        if is_setback and denies(text, _DENIAL_RE):
-            yield source.problem(path, "this says nothing went wrong",
-                                 "every piece of work has setbacks: describe one thing that was harder, slower "
-                                 "or costlier than planned, and what it taught you")
-        elif is_lesson and denies(text, _NO_CHANGE_RE):
-            yield source.problem(path, "this says nothing would change",
-                                 "name one thing the team would do differently next time, and why")
+        verdict = judgement.placeholder_verdict(text, removable=not required(path))
+        if verdict is None and is_setback:
+            verdict = judgement.judge_setback(text)
+        elif verdict is None and is_lesson:
+            verdict = judgement.judge_lesson(text)
+        if verdict is not None:
+            yield source.problem(path, verdict.message, verdict.hint, code=verdict.code)
         elif (is_setback or is_lesson) and (words := count_words(text)) < options.min_words:
             what = "setback" if is_setback else "lesson"
             yield source.problem(path, f"this {what} has {words} word{'s' * (words != 1)}; "
                                        f"it needs at least {options.min_words}",
                                  "say what happened and why it mattered, in a full sentence"
-                                 if is_setback else "say what you would do and why, in a full sentence")
+                                 if is_setback else "say what you would do and why, in a full sentence",
+                                 code="C104")
         elif field == "summary":
             words = count_words(text)
             low, high = SUMMARY_WORDS
             if not low <= words <= high:
                 yield source.problem(path, f"the summary has {words} words; it needs {low} to {high}",
                                      "say in a few sentences what was tried, where, and how it went"
-                                     if words < low else "shorten it: the full story goes in the text below")
+                                     if words < low else "shorten it: the full story goes in the text below",
+                                     code="C105")
+
+
+def required(path: Path) -> bool:
+    """Whether the field at `path` must be there, so that advice to remove it would be wrong."""
+    if len(path) == 1:
+        return str(path[0]) in REQUIRED
+    # An item of a required list, or a required part of an entry (a setback's 'what', an update's 'note').
+    return path[0] in ("setbacks", "do_differently") if len(path) == 2 else path[-1] in ("what", "note", "name",
+                                                                                         "role", "title", "url")
 
 
 def _check_dates(source: Source, data: dict[str, Any]) -> Iterator[Problem]:
@@ -249,16 +194,17 @@ def _check_dates(source: Source, data: dict[str, Any]) -> Iterator[Problem]:
     has_ended = data.get("ended") is not None
     if status in ("completed", "stopped") and not has_ended:
         yield source.problem(("ended",), f"a {status} case needs 'ended'",
-                             "add 'ended: YYYY-MM', the month the work ended", line=source.line_of(("status",)))
+                             "add 'ended: YYYY-MM', the month the work ended", line=source.line_of(("status",)),
+                             code="C201")
     elif status in ("planned", "in-progress") and "ended" in data:
         yield source.problem(("ended",), f"a case that is {status.replace('-', ' ')} cannot have ended",
-                             "remove 'ended', or change 'status' to completed, stopped or paused")
+                             "remove 'ended', or change 'status' to completed, stopped or paused", code="C201")
     started, ended = _date_or_none(data.get("started")), _date_or_none(data.get("ended"))
     if started and ended:
         common = min(len(started), len(ended))
         if ended[:common] < started[:common]:
             yield source.problem(("ended",), f"'ended' ({ended}) is before 'started' ({started})",
-                                 "check both dates")
+                                 "check both dates", code="C201")
 
 
 def _date_or_none(value: Any) -> str | None:
@@ -274,18 +220,18 @@ def _check_attribution(source: Source, data: dict[str, Any]) -> Iterator[Problem
         if "organisations" not in data:
             yield source.problem(("organisations",), "a named case needs 'organisations'",
                                  "list the organisations involved, or set 'attribution: anonymised' and add "
-                                 "'described_as'", line=source.line_of(("attribution",)))
+                                 "'described_as'", line=source.line_of(("attribution",)), code="C202")
     elif attribution == "anonymised":
         if "organisations" in data:
             yield source.problem(("organisations",), "an anonymised case must not name its organisations",
-                                 "remove 'organisations' and describe them in 'described_as' instead")
+                                 "remove 'organisations' and describe them in 'described_as' instead", code="C202")
         if "described_as" not in data:
             yield source.problem(("described_as",), "an anonymised case needs 'described_as'",
                                  "describe who did the work without naming them, e.g. 'A district council in "
-                                 "the East of England'", line=source.line_of(("attribution",)))
+                                 "the East of England'", line=source.line_of(("attribution",)), code="C202")
         if data.get("contributors"):
             yield source.problem(("contributors",), "an anonymised case must not name its contributors",
-                                 "remove 'contributors'")
+                                 "remove 'contributors'", code="C202")
 
 
 # Lists whose items must differ, with the key that makes two items "the same".
@@ -317,6 +263,6 @@ def _check_duplicates(source: Source, data: dict[str, Any]) -> Iterator[Problem]
                 continue
             if value in first:
                 yield source.problem((*path, index), f"this repeats {format_path((*path, first[value]))}",
-                                     "remove the repeat, or merge the two")
+                                     "remove the repeat, or merge the two", code="C203")
             else:
                 first[value] = index

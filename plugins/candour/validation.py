@@ -6,13 +6,16 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import rules
+from . import rules, yaml_hints
 from .loader import Source
 from .model import STATUSES, Case, Setback, did_you_mean
 from .problems import Path, Problem, format_path, quote
 from .vocabulary import Vocabulary
 
 _LIST_HINT = "write one '- item' line per item, indented under the field name"
+#: The code (see `codes.py`) of each kind of pydantic error; any other is a type error (C012).
+_CODES_BY_KIND = {"missing": "C010", "extra_forbidden": "C011", "literal_error": "C013",
+                  "too_short": "C015", "string_too_short": "C015", "string_too_long": "C015"}
 
 
 def check_source(source: Source, vocabulary: Vocabulary, options: rules.Options) -> tuple[Case | None, list[Problem]]:
@@ -79,9 +82,10 @@ def _from_pydantic(source: Source, error: Any) -> Problem:
     ctx = error.get("ctx") or {}
     name = str(path[-1]) if path else ""
     message, hint = error["msg"], ""
+    code = _CODES_BY_KIND.get(kind, "C012")
 
     if kind == "candour":
-        message, hint = ctx["message"], ctx.get("hint", "")
+        message, hint, code = ctx["message"], ctx.get("hint", ""), ctx.get("code", "C014")
     elif kind == "missing":
         field = Case.model_fields.get(name) if len(path) == 1 else None
         message = f"the required field {quote(name)} is missing"
@@ -100,27 +104,39 @@ def _from_pydantic(source: Source, error: Any) -> Problem:
         message = f"{quote(name)} is not a field Candour knows"
         suggestion = did_you_mean(name, allowed)
         hint = suggestion or (f"allowed here: {', '.join(allowed)}" if allowed else "remove it")
-        return source.problem(path, message, hint)
+        if len(path) == 1 and " " in name.strip() and source.body_line > 1:
+            # Field names have no spaces: this is prose, and the story has run into the front-matter.
+            return source.problem((), "the front-matter is never closed: this line looks like the start of the story",
+                                  "add a line with just '---' after the last field, before the story",
+                                  code="C002", line=source.line_of(path))
+        return source.problem(path, message, hint, code=code)
     elif kind in ("string_type", "list_type", "bool_type", "model_type", "dict_type", "date_type"):
         want = {"string_type": "text", "list_type": "a list", "bool_type": "true or false",
                 "model_type": "a set of fields", "dict_type": "a set of fields", "date_type": "a date"}[kind]
         if value is None:
             message = "is empty"
-            hint = ("write the text after the colon, or remove the field if it is optional" if want == "text"
-                    else "add at least one item as '- ...' lines under it" if want == "a list"
-                    else "fill it in, or remove the field if it is optional")
+            needed = rules.required(path)
+            hint = (("write the text after the colon" + ("" if needed else ", or remove the field"))
+                    if want == "text" else "add at least one item as '- ...' lines under it" if want == "a list"
+                    else "fill it in" + ("" if needed else ", or remove the field"))
         else:
             message = f"should be {want}, but it {_describe(value)}"
             hint = {"text": "put the text in quotes, like \"...\"" if isinstance(value, (bool, int, float))
                     else "write a single piece of text",
                     "a list": _LIST_HINT,
                     "true or false": "write true or false"}.get(want, "")
-            if want == "a set of fields" and path and path[0] == "setbacks":
+            if want == "a list" and isinstance(value, str) and (dash := yaml_hints.DASH_BULLET_RE.match(value)):
+                message = (f"should be a list, but its items start with {quote(dash.group(1))} instead of a plain "
+                           "'-', so they read as one piece of text")
+                hint = ("type each item on its own line as '- item', with the ordinary hyphen key: word "
+                        "processors turn '-' into a dash or a bullet")
+            elif want == "a set of fields" and path and path[0] == "setbacks":
                 message = f"each setback needs fields, but this one {_describe(value)}"
                 hint = "write it as '- what: ...', with optional 'why:', 'impact:' and 'response:' lines below"
             elif want == "a set of fields":
                 hint = "write it as '- field: ...' lines; see the field reference"
     elif kind == "too_short" and isinstance(value, list):
+        code = "C012"
         message = "needs at least one item"
         hint = _LIST_HINT
     elif kind == "string_too_short":
@@ -135,7 +151,7 @@ def _from_pydantic(source: Source, error: Any) -> Problem:
         message = f"{quote(value)} is not allowed"
         suggestion = did_you_mean(str(value), allowed)
         hint = (f"{suggestion} " if suggestion else "") + f"use one of: {', '.join(allowed)}"
-    return source.problem(path, message, hint)
+    return source.problem(path, message, hint, code=code)
 
 
 __all__ = ["check_source", "format_path"]

@@ -53,7 +53,8 @@ def load_vocabulary(path: FsPath, display: str) -> Vocabulary:
         data = read_bytes(path)
     except UnreadableFile as exc:
         raise VocabularyError([Problem(display, 1, (), f"the vocabulary file: {exc.message}",
-                                       f"{exc.hint}; the plugin's 'vocabulary' option in mkdocs.yml names it")]) \
+                                       f"{exc.hint}; the plugin's 'vocabulary' option in mkdocs.yml names it",
+                                       code="C902")]) \
             from None
     source = parse_yaml(data, display)
     problems = list(source.problems)
@@ -63,13 +64,14 @@ def load_vocabulary(path: FsPath, display: str) -> Vocabulary:
         for kind in KINDS:
             if kind not in doc:
                 problems.append(source.problem((kind,), f"the '{kind}' vocabulary is missing",
-                                               f"add '{kind}:' with one 'term: Label' line per allowed value"))
+                                               f"add '{kind}:' with one 'term: Label' line per allowed value",
+                                               code="C902"))
                 continue
             terms[kind] = _read_kind(source, kind, doc[kind], problems)
         for extra in doc:
             if extra not in KINDS:
                 problems.append(source.problem((str(extra),), "this is not a vocabulary Candour knows",
-                                               f"use one of: {', '.join(KINDS)}"))
+                                               f"use one of: {', '.join(KINDS)}", code="C902"))
     if problems:
         raise VocabularyError(problems)
     return Vocabulary(terms)
@@ -83,28 +85,32 @@ def _read_kind(source, kind: str, value: object, problems: list[Problem]) -> dic
         items = [(term, term, label) for term, label in value.items()]
     else:
         problems.append(source.problem((kind,), f"'{kind}' must list at least one term",
-                                       "write one 'term: Label' line per allowed value, indented under it"))
+                                       "write one 'term: Label' line per allowed value, indented under it",
+                                       code="C902"))
         return out
     if len(items) > MAX_TERMS:
         problems.append(source.problem((kind,), f"'{kind}' has {len(items):,} terms; at most {MAX_TERMS}",
-                                       "each term is a page of the site: keep the list to the terms readers use"))
+                                       "each term is a page of the site: keep the list to the terms readers use",
+                                       code="C902"))
         return out
     for key, term, label in items:
         path = (kind, key)
         if not isinstance(term, str) or not TERM_RE.match(term):
             problems.append(source.problem(path, f"{term!r} is not a valid term",
-                                           "use lower-case letters, digits and single hyphens, like 'east-of-england'"))
+                                           "use lower-case letters, digits and single hyphens, like 'east-of-england'",
+                                           code="C902"))
             continue
         if label is None:
             label = term.replace("-", " ").capitalize()
         if not isinstance(label, str) or not label.strip():
-            problems.append(source.problem(path, "the label must be text", "write it as 'term: Label for readers'"))
+            problems.append(source.problem(path, "the label must be text", "write it as 'term: Label for readers'",
+            code="C902"))
             continue
         issue = html_policy.plain_text_issue(label)
         if issue is None and len(label.strip()) > MAX_LABEL:
             issue = (f"the label is {len(label.strip())} characters; at most {MAX_LABEL}", "shorten it")
         if issue is not None:
-            problems.append(source.problem(path, *issue))
+            problems.append(source.problem(path, *issue, code="C902"))
             continue
         out[term] = label.strip()
     return out

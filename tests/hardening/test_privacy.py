@@ -9,7 +9,7 @@ import pytest
 
 from candour import casebook
 from candour.vocabulary import Vocabulary
-from tests.conftest import ROOT, case_text, check_text, good, write_case
+from tests.conftest import ROOT, case_text, check_text, good, without_code, write_case
 
 ANON = {"attribution": "anonymised", "organisations": None, "described_as": "A district council in the East"}
 
@@ -52,7 +52,7 @@ def test_anonymised_case_must_not_name_an_organisation_another_case_names(
     write_case(cases, "named-one.md", good(organisations=["Seaport Borough Council"]))
     write_case(cases, "anon-one.md", good(**ANON), body="We worked with seaport  borough council on housing.\n")
     book = casebook.load(cases, vocabulary, root=tmp_path, vocabulary_file=cases / "vocabulary.yml")
-    assert [p.text() for p in book.errors] == [
+    assert [without_code(p) for p in book.errors] == [
         "cases/anon-one.md:21: an anonymised case must not contain the name of an organisation that another case "
         "names ('seaport borough council') (remove it, or describe it without identifying anyone)"]
 
@@ -155,7 +155,7 @@ def test_an_organisation_another_case_names_is_caught_however_written(
     write_case(cases, "named.md", good(organisations=["Seaport Borough Council"]))
     write_case(cases, "anon.md", good(**ANON), body=f"We worked with them.\n\n{written}\n")
     book = casebook.load(cases, vocabulary, root=tmp_path)
-    problems = [p.text() for p in book.errors if p.file == "cases/anon.md"]
+    problems = [without_code(p) for p in book.errors if p.file == "cases/anon.md"]
     assert problems and all(":23: an anonymised case must not contain" in p for p in problems), problems
 
 

@@ -47,9 +47,9 @@ def test_invalid_case_exits_1_with_located_messages(site: Path) -> None:
     assert result.returncode == 1
     lines = result.stdout.strip().splitlines()
     assert lines == [
-        "cases/no-lessons.md:1: do_differently: the required field 'do_differently' is missing (add "
+        "cases/no-lessons.md:1: C010 do_differently: the required field 'do_differently' is missing (add "
         "'do_differently:' with at least one '- ...' item saying what the team would change)",
-        "cases/no-setbacks.md:1: setbacks: the required field 'setbacks' is missing (add 'setbacks:' with at "
+        "cases/no-setbacks.md:1: C010 setbacks: the required field 'setbacks' is missing (add 'setbacks:' with at "
         "least one '- what: ...' item saying what went wrong)",
         "candour: 3 files checked: 1 published, 0 drafts, 2 with errors (2 errors, 0 warnings)",
     ]
@@ -60,7 +60,7 @@ def test_github_format_annotates_each_problem(site: Path) -> None:
     result = run(site, "validate", "--format", "github")
     assert result.returncode == 1
     first = result.stdout.splitlines()[0]
-    assert first.startswith("::error file=cases/no-setbacks.md,line=1,title=Candour%3A setbacks::setbacks: "
+    assert first.startswith("::error file=cases/no-setbacks.md,line=1,title=Candour C010%3A setbacks::setbacks: "
                             "the required field 'setbacks' is missing")
 
 
@@ -78,6 +78,7 @@ def test_json_format_is_machine_readable(site: Path) -> None:
         "file": "cases/no-setbacks.md", "line": 1, "path": ["setbacks"], "field": "setbacks",
         "message": "the required field 'setbacks' is missing",
         "hint": "add 'setbacks:' with at least one '- what: ...' item saying what went wrong", "severity": "error",
+        "code": "C010",
     }
 
 
@@ -100,8 +101,8 @@ def test_broken_vocabulary_is_reported_located(site: Path) -> None:
     (site / "cases" / "vocabulary.yml").write_text("regions:\n  London: London\nservices: []\n")
     result = run(site, "validate")
     assert result.returncode == 1
-    assert "cases/vocabulary.yml:2: regions.London: 'London' is not a valid term" in result.stdout
-    assert "cases/vocabulary.yml:1: themes: the 'themes' vocabulary is missing" in result.stdout
+    assert "cases/vocabulary.yml:2: C902 regions.London: 'London' is not a valid term" in result.stdout
+    assert "cases/vocabulary.yml:1: C902 themes: the 'themes' vocabulary is missing" in result.stdout
 
 
 def test_schema_command_prints_json_schema(site: Path) -> None:

@@ -113,8 +113,9 @@ def test_wrong_types_get_plain_words(vocabulary: Vocabulary, changes: dict, expe
 
 def test_empty_value_is_called_empty(vocabulary: Vocabulary) -> None:
     _, problems = check_text(case_text(GOOD).replace("place: Harrowfield", "place:"), vocabulary)
-    assert problems == ["cases/x.md:8: place: is empty (write the text after the colon, or remove the field "
-                        "if it is optional)"]
+    # 'place' is required: the advice never suggests removing it.
+    assert problems == ["cases/x.md:8: place: is empty (write the text after the colon)"]
+
 
 
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "ftp://example.org/x", "example.org/x", "data:text/html,x"])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from candour import rules
+from candour import judgement, rules
 from candour.vocabulary import Vocabulary
 from tests.conftest import GOOD, ROOT, case_text, check_data, check_text, good
 
@@ -81,9 +81,6 @@ def test_placeholders_in_lists_and_nested_fields(vocabulary: Vocabulary) -> None
     "Our TBC-heavy plan — everything pencilled, nothing signed — left suppliers guessing.",
 ])
 def test_real_setbacks_that_mention_such_words_pass(vocabulary: Vocabulary, value: str) -> None:
-    if "TBC-heavy" in value:  # a marker in the text is still a marker: the rule is deliberately strict here
-        assert check_data(vocabulary, setbacks=setback(value))
-        return
     assert check_data(vocabulary, setbacks=setback(value)) == []
 
 
@@ -144,13 +141,18 @@ def _real_sentences(pattern: str) -> list[str]:
     return found
 
 
-def test_real_lessons_learned_sentences_are_not_taken_for_denials() -> None:
-    sentences = [s for s in _real_sentences(r"\b(problem|challenge|issue)s?\b") if 8 <= len(s.split()) <= 60]
+def test_real_lessons_learned_sentences_are_not_turned_away() -> None:
+    """Every sentence of 60 real lessons-learned posts, judged as a setback, a lesson and for placeholders.
+
+    Measured when written: 3 of about 3,000 flagged (a purpose clause "to make sure the release went
+    smoothly", and "we plan to share more on these topics in the future", which is a promise).
+    """
+    sentences = [s for s in _real_sentences(r".") if 8 <= len(s.split()) <= 60 and "{{" not in s and "{%" not in s]
     if not sentences:
         pytest.skip("the shared real posts are not next to this checkout")
-    flagged = [s for s in sentences if rules.denies(s, rules._DENIAL_RE)]
-    # Real writing about problems almost never opens by denying them; allow a sliver of true denials.
-    assert len(flagged) <= max(2, len(sentences) // 50), flagged[:5]
+    flagged = [s for s in sentences if judgement.judge_setback(s) or judgement.judge_lesson(s)
+               or judgement.placeholder_verdict(s, removable=False)]
+    assert len(flagged) <= len(sentences) // 500, flagged[:5]
 
 
 # --- repeats -----------------------------------------------------------------------------------

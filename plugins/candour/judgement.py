@@ -1,0 +1,228 @@
+"""Is a setback or a lesson candid? The judgement rules, C101-C108 (see `codes.py`).
+
+The rule of thumb: turn an item away only for what it *says*, never for the words it uses. Honest
+writing is full of negation and quotation: "No problems were logged, because tenants kept phoning
+instead", "The supplier told us there were no issues, which turned out to be wrong", "Tenants
+ticked N/A". So:
+
+- A placeholder (TODO, TBC, N/A, "none", "[insert ...]") counts when it is the item, or opens it
+  followed by punctuation, or is a template gap; not when it is quoted or part of a sentence.
+- A denial ("there were no problems") or a no-change ("we would do it all the same") counts only
+  when nothing else in the item is an account of what went wrong or what would change: no "but",
+  "until", "instead", "unless", no "turned out", "told us", "believed", no failure ("late",
+  "dropped out", "never", "not") outside the denial itself, no setback named.
+- Pointers elsewhere ("see the report") and promises ("to be added") likewise count only when the
+  item says nothing more.
+
+Every pattern is linear: alternatives of literal words, bounded or possessive repeats.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .problems import quote
+
+
+@dataclass(frozen=True)
+class Verdict:
+    code: str
+    message: str
+    hint: str
+
+
+#: Where a waiver is the way through, for the judgement rules' hints.
+_WAIVER = "if it is honest and still refused, a reviewer can agree a waiver"
+
+# Text in quotes is something someone else wrote or said: never the contributor's own claim.
+_QUOTED_RE = re.compile(
+    r"\"[^\"\n]{1,300}+\"|“[^”\n]{1,300}+”|(?<!\w)'[^'\n]{1,300}+'(?!\w)|‘[^’\n]{1,300}+’(?!\w)|«[^»\n]{1,300}+»")
+
+# -- placeholders ------------------------------------------------------------------------------------
+
+# A whole value that says nothing. Compared after lower-casing and trimming punctuation and quotes.
+EMPTY_VALUES = frozenset({
+    "none", "nothing", "n/a", "na", "nil", "null", "tbc", "tbd", "tba", "todo", "to do", "fixme", "xxx", "x",
+    "-", "--", "...", "…", "?", "??", "placeholder", "unknown", "not applicable", "not known", "to be confirmed",
+    "to be decided", "to be added", "to be agreed", "to follow", "see above", "as above", "same as above",
+    "see below", "etc", "lorem ipsum", "test", "example", "none so far", "nothing yet", "no comment",
+    "not relevant", "not yet known", "none to report", "nothing to report", "nothing to add", "no", "nope", "ok",
+    "all good", "fine", "not sure", "dunno", "don't know", "do not know", "ditto", "same", "as per summary",
+})
+# A placeholder that opens the item, then stops: 'TBC.', 'N/A - see summary', 'TODO: write this'.
+_OPENS_WITH_RE = re.compile(
+    r"\A[\W_]{0,3}+(?:(?-i:TODO|FIXME|XXX+)\b"
+    r"|(?:todo|to\s++do|fixme|tbc|tbd|tba|n/a|n\.a\.|none|nil|not\s++applicable|not\s++relevant|"
+    r"to\s++be\s++confirmed|placeholder)"
+    r"(?=[ \t]*+(?:[:;,.!?(\[\-–—]|\Z)))",
+    re.IGNORECASE)
+# A gap left in a template, anywhere (outside quotes).
+_GAP_RE = re.compile(
+    r"\[[ \t]*+(?:insert|add|your|describe|write|enter|name\s++of|tbc|todo|placeholder)\b[^\[\]\n]{0,200}+\]"
+    r"|<[ \t]*+(?:insert|add|your|describe|write|enter)\b[^<>\n]{0,200}+>|\{\{[^{}\n]{0,200}+\}\}"
+    r"|\blorem\s++ipsum\b|(?-i:\bXXX+\b|\bTODO\b(?![ \t]*+lists?\b)|\bFIXME\b)", re.IGNORECASE)
+
+# -- denials, no-change, pointers, promises --------------------------------------------------------------
+
+_NOUNS = (r"(?:setbacks?|problems?|issues?|challenges?|difficult(?:y|ies)|obstacles?|hiccups?|hitch(?:es)?|"
+          r"snags?|failures?|mistakes?|barriers?|concerns?|complaints?|glitch(?:es)?|teething\s++problems)")
+_ADJ = (r"(?:(?:real|major|significant|big|serious|notable|particular|obvious|many|any|great|huge|large|"
+        r"substantial|key|main|other|further|unexpected|unforeseen|specific|real)\s++){0,3}+")
+_DENIAL_RE = re.compile(
+    r"\b(?:no|zero|not\s++(?:really\s++)?(?:any|many)|there\s++(?:were|was|have\s++been|has\s++been|are|is)"
+    r"(?:\s++(?:really\s++)?no|\s*+n[o’']t\s++(?:really\s++)?any|\s++not\s++(?:really\s++)?any)"
+    r"|(?:we|i)\s++(?:had|have|faced)\s++no)"
+    rf"\s++{_ADJ}{_NOUNS}\b(?!-)"
+    rf"|\b(?:did\s*+n[o’']?t|did\s++not|never|(?:have|has|had)\s*+n[o’']t|(?:have|has|had)\s++not)\s++"
+    rf"(?:really\s++)?(?:have|face|faced|encounter|encountered|experience|experienced|hit|run\s++into|"
+    rf"come\s++across|see|seen)\s++(?:any\s++)?{_ADJ}{_NOUNS}\b"
+    r"|\b(?:did\s*+n[o’']?t|did\s++not)\s++need\s++to\s++(?:change|adapt|adjust|fix)\s++(?:anything|much)\b"
+    r"|\bnothing\s++(?:\w++\s++){0,2}?went\s++wrong\b"
+    r"|\beverything\s++(?:\w++\s++){0,2}?(?:went|ran|worked)\s++(?:to\s++plan|well|smoothly|fine|perfectly|"
+    r"as\s++(?:planned|expected|hoped))"
+    r"|\b(?:went|ran|was|has\s++been)\s++(?:(?:really|very|completely|entirely|totally|pretty|largely|"
+    r"extremely|remarkably)\s++)?(?:smooth(?:ly)?|seamless(?:ly)?|flawless(?:ly)?|perfectly|without\s++"
+    r"(?:a\s++hitch|any\s++(?:problems|issues|hitches|hiccups))|(?:according\s++)?to\s++plan|like\s++clockwork)"
+    r"|\b(?:plain|smooth)\s++sailing\b"
+    r"|\b(?:none|nothing)\s++(?:to\s++(?:report|note|speak\s++of|add)|of\s++note|worth\s++(?:mentioning|noting)|"
+    r"significant|major)\b"
+    r"|\bnothing\s++(?:springs|comes)\s++to\s++mind\b"
+    r"|\b(?:can[o’']?t|cannot|can\s++not|couldn[o’']?t|could\s++not)\s++(?:really\s++)?(?:think\s++of|"
+    rf"identify|name|recall|remember)\s++(?:any|a\s++single)\b(?:\s++{_ADJ}{_NOUNS}\b)?"
+    r"(?:\s++worth\s++(?:mentioning|noting|sharing))?"
+    r"|\A[\W_]{0,3}+all\s++(?:good|fine|well)\b"
+    r"|\b(?:was|has\s++been|proved)\s++a\s++(?:complete|total|great|huge|resounding|real|big|massive|"
+    r"outstanding)\s++success\b"
+    r"|\bsuccess\s++(?:from\s++start\s++to\s++finish|throughout|all\s++round)\b"
+    r"|\bno\s++lessons\b|\b(?:free\s++(?:of|from)\s++(?:problems|issues|setbacks)|(?:problem|issue|trouble)-free)\b",
+    re.IGNORECASE)
+_NO_CHANGE_RE = re.compile(
+    r"\b(?:nothing|not\s++(?:a\s++)?thing|not\s++much|very\s++little|none)"
+    r"(?:\s++(?:really|much|at|all|major|significant|we|i|would|could|should|have|be|been|done|do|to|that|"
+    r"worth|we'd|i'd|we’d|i’d|can|think|of|about|it)){0,6}+"
+    r"\s++(?:change|changed|changing|different|differently|alter|altered|improve|improved)\b"
+    r"|\bwould(?:n[o’']?t|\s++not)\s++(?:have\s++)?(?:do|done|change|changed|alter|altered)\s++"
+    r"(?:anything|a\s++(?:single\s++)?thing|much)\b"
+    r"|\bwould\s++(?:have\s++)?(?:change|changed|do|done|alter)\s++(?:nothing|very\s++little)\b"
+    r"|(?:\b(?:we|i|would)|[’']d)\s++(?:(?:still|just|definitely|probably)\s++)?(?:do|did|have\s++done)\s++"
+    r"(?:it\s++|things\s++)?(?:(?:all|everything|exactly|just|again|much)\s++){0,2}+(?:the\s++)?same\b"
+    r"|\bsame\s++(?:way\s++|approach\s++)?again\b|\bno\s++regrets\b|\bmore\s++of\s++the\s++same\b"
+    r"|\bno\s++changes?\s++(?:needed|required|necessary|to\s++make|planned)\b"
+    r"|\b(?:keep|keeping|carry\s++on|carrying\s++on|continue|continuing|stick\s++to|sticking\s++to|repeat|"
+    r"repeating)\s++(?:doing\s++)?(?:what\s++(?:we|i)\s++(?:did|do|have\s++done|were\s++doing)|"
+    r"as\s++(?:we\s++(?:are|were|did)|before|planned|is|it\s++is)|the\s++same|exactly\s++the\s++same|"
+    r"(?:our|the)\s++(?:approach|plan|model|way)(?=\s*+(?:[.,;:!]|\Z|as\s++it\s++was|exactly)))"
+    r"|\A[\W_]{0,3}+(?:no\s++changes?|nothing|none)\s*+(?:[,.;:!—–-]|\Z)",
+    re.IGNORECASE)
+_POINTER_RE = re.compile(
+    r"\A[\W_]{0,3}+(?:please\s++)?(?:(?:see|refer\s++to|read|check|look\s++at)\s++(?:the\s++|our\s++|my\s++)?"
+    r"(?:above|below|attached|appendix|section|report|evaluation|link|website|board|document|paper|summary|"
+    r"story|text|main|full|case|previous|earlier|following|minutes|notes|slides|presentation|blog)"
+    r"|as\s++(?:described|set\s++out|outlined|noted|mentioned|explained|detailed|discussed|stated|above|below|"
+    r"per)|covered\s++(?:in|elsewhere|above|below)|details?\s++(?:are\s++|can\s++be\s++found\s++)?(?:in|on|"
+    r"available|elsewhere)|available\s++on\s++request|(?:ask|contact|email)\s++(?:us|me|the\s++team)\b)",
+    re.IGNORECASE)
+_PROMISE_RE = re.compile(
+    r"\A[\W_]{0,3}+(?:to\s++be\s++(?:added|confirmed|updated|completed|written|shared|provided|decided|agreed|"
+    r"determined|reviewed|captured|documented|done)|to\s++follow\b|(?:lessons?|details?|more|updates?|"
+    r"information|this|learning)\s++(?:will\s++(?:be\s++)?(?:follow|added|shared|provided|updated|written|"
+    r"come|available)|to\s++follow|coming)"
+    r"|(?:we|i)(?:'ll|’ll|\s++(?:will|shall|plan\s++to|intend\s++to|hope\s++to))\s++"
+    r"(?:add|update|share|write|provide|fill\s++in|complete|report\s++back|come\s++back\s++to|let\s++you\s++know)"
+    r"\s++(?:this|these|them|it|lessons?|details?|more|the\s++(?:lessons?|details?|rest|section|learning|"
+    r"setbacks?)|later|when|once|after|in\s++due\s++course)"
+    r"|will\s++be\s++(?:added|updated|shared|provided|written|completed)|coming\s++soon|watch\s++this\s++space"
+    r"|not\s++(?:yet\s++)?(?:known|decided|written|available|clear)(?:\s++yet)?\s*+(?:[.,;:!]|\Z)"
+    r"|(?:it\s++is\s++|it's\s++|it’s\s++)?too\s++early\s++to\s++(?:say|tell))",
+    re.IGNORECASE)
+
+# -- what makes an item an account, whatever else it says --------------------------------------------
+
+_CONTRAST = (r"but|however|until|although|though|yet|except|excepting|apart\s++from|other\s++than|instead|"
+             r"unless|whereas|despite|even\s++so|rather")
+# What went wrong, or that a denial was someone's belief and wrong.
+_FAILURE = (r"turned\s++out|proved|in\s++fact|in\s++reality|actually|emerged|found|discovered|"
+            r"realised|realized|noticed|learned|learnt|wrong|mistaken|false|misleading|hidden|masked|missed|"
+            r"told|said|assured|claimed|promised|insisted|believed|thought|assumed|expected|predicted|hoped|"
+            r"supposed|appeared|seemed|on\s++paper|not|never|no\s++one|nobody|none\s++of|"
+            r"failed|fail|failing|late|delay|delays|delayed|slow|slower|dropped|drop|fell|lost|lose|loss|"
+            r"complain(?:ed|ts?)?|confus(?:ed|ing|ion)|struggl(?:ed|es?|ing)|broke|broken|refused|withdrew|left|"
+            r"quit|stopped|cut|overspent|overran|behind|shortage|shortfall|gap|gaps|low|lower|few|fewer|less|hard|"
+            r"harder|difficult|costly|wasted|unused|ignored|kept|had\s++to|forced|lack|lacked|lacking|without|"
+            r"too|reluctant|resist(?:ed|ance)?|frustrat(?:ed|ing|ion)|worse|poor|poorly|unclear|unable")
+# Outside a denial, any of these makes the item an account of what went wrong: a contrast, a failure,
+# a setback named ("no problems with X; the problem was Y"), a later turn ("only", "later").
+_ACCOUNT_RE = re.compile(rf"\b(?:{_CONTRAST}|{_FAILURE}|only|later)\b|n[’']t\b|\b{_NOUNS}\b(?!-free)",
+                         re.IGNORECASE)
+# After a pointer or a promise, a setback or 'later' is what a promise says, not an account.
+_SAYS_MORE_RE = re.compile(rf"\b(?:{_CONTRAST}|{_FAILURE})\b|n[’']t\b", re.IGNORECASE)
+# For a lesson, words that say what would change.
+_CHANGE_RE = re.compile(
+    rf"\b(?:{_CONTRAST}|earlier|sooner|more|fewer|less|first|before|better|properly|differently|"
+    r"start|stop|add|drop|avoid|never|not|involve|test|ask|budget|plan\s++for|hire|recruit|train|only|"
+    r"would\s++(?:have\s++)?(?:liked|wanted|preferred))\b|n[’']t\b",
+    re.IGNORECASE)
+
+
+def unquoted(text: str) -> str:
+    """The text with every quoted passage blanked: what someone else wrote or said is not a claim."""
+    return _QUOTED_RE.sub(" “…” ", text)
+
+
+def placeholder(text: str) -> str | None:
+    """The placeholder that `text` is, opens with, or leaves as a template gap; None for real text."""
+    bare = text.strip().strip(".!:;,\"'“”‘’").strip().lower()
+    if bare in EMPTY_VALUES or not any(ch.isalnum() for ch in text):
+        return text.strip()
+    if match := _OPENS_WITH_RE.search(text):
+        return match.group(0).strip(" \t.,;:!")
+    match = _GAP_RE.search(unquoted(text))
+    return match.group(0) if match else None
+
+
+def _says_only(text: str, pattern: re.Pattern[str], account: re.Pattern[str]) -> bool:
+    """True when `pattern` matches outside quotes and nothing left over is an account of more."""
+    plain = unquoted(text)
+    if not pattern.search(plain):
+        return False
+    rest = pattern.sub(" ", plain)
+    return not account.search(rest)
+
+
+def judge_setback(text: str) -> Verdict | None:
+    """Whether a setback's 'what' says something went wrong: None when it does."""
+    if _says_only(text, _DENIAL_RE, _ACCOUNT_RE):
+        return Verdict("C102", "this says nothing went wrong",
+                       "describe one thing that was harder, slower or costlier than planned; if the next sentence "
+                       f"says what did go wrong, put it in this item too. {_WAIVER[0].upper()}{_WAIVER[1:]}")
+    return _judge_elsewhere(text, _SAYS_MORE_RE)
+
+
+def judge_lesson(text: str) -> Verdict | None:
+    """Whether a 'do differently' item names a change: None when it does."""
+    if _says_only(text, _NO_CHANGE_RE, _CHANGE_RE):
+        return Verdict("C103", "this says nothing would change",
+                       "name one thing the team would do differently next time, and why: earlier, more, or not at "
+                       f"all. {_WAIVER[0].upper()}{_WAIVER[1:]}")
+    return _judge_elsewhere(text, _CHANGE_RE)
+
+
+def _judge_elsewhere(text: str, account: re.Pattern[str]) -> Verdict | None:
+    if _says_only(text, _POINTER_RE, account):
+        return Verdict("C107", "this points somewhere else instead of saying it",
+                       "write the point itself here, in a sentence or two; put the link in 'sources'")
+    if _says_only(text, _PROMISE_RE, account):
+        return Verdict("C108", "this promises to write it later",
+                       "write it now, or keep the case unpublished with 'draft: true' until you can")
+    return None
+
+
+def placeholder_verdict(text: str, *, removable: bool) -> Verdict | None:
+    """C101 for a placeholder; `removable` when the field or item is optional and could just go."""
+    found = placeholder(text)
+    if found is None:
+        return None
+    return Verdict("C101", f"{quote(found)} is a placeholder",
+                   ("replace it with the real text, or remove it" if removable else "replace it with the real text")
+                   + "; if you are quoting what someone wrote (a letter, a form, a label), put it in quotes")

@@ -1,0 +1,105 @@
+"""The likely cause of a YAML error, in a contributor's words, found from the lines themselves.
+
+libyaml (PyYAML's C loader) reports where it gave up, in a parser's terms ("found character that
+cannot start any token"), often a line or two after the mistake. The mistakes people actually make
+in a web editor or after pasting from a word processor are few and recognisable: a tab, curly
+quotes, no space after a colon, an apostrophe inside single quotes, a bullet typed as an en dash,
+and the story run into the front-matter when the closing '---' is missing. Each is looked for on
+the lines up to the error, nearest first, so the message names the right line and the right cause.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .problems import quote
+
+
+@dataclass(frozen=True)
+class Cause:
+    index: int  # 0-based line of the YAML text
+    message: str
+    hint: str
+
+
+#: How many lines above the parser's line a mistake is looked for (besides tabs and the story).
+LOOK_BACK = 3
+
+_TAB_INDENT_RE = re.compile(r"\A[ ]*+\t")
+_ITEM = r"\A[ \t]*+(?:-[ \t]++)?"
+_CURLY_RE = re.compile(rf"{_ITEM}(?:[\w-]++[ \t]*+:[ \t]++)?([“”‘’„‚«»])")
+_NO_SPACE_RE = re.compile(rf"{_ITEM}([A-Za-z_][\w-]{{0,40}}+):([^\s:/][^\n]{{0,80}}+)")
+_APOSTROPHE_RE = re.compile(rf"{_ITEM}(?:[\w-]++[ \t]*+:[ \t]++)?'[^'\n]*+'(\w)")
+#: A list item typed in a word processor: '– item' is text to YAML, not an item.
+DASH_BULLET_RE = re.compile(r"\A[ \t]*+([–—•‒―−·▪●◦])[ \t]")
+# A Markdown heading or a line of prose at the margin: the story, read as front-matter.
+_HEADING_RE = re.compile(r"\A#{1,6}[ \t]++\S")
+_KEY_RE = re.compile(r"\A[ \t]*+(?:-[ \t]*+)?[\w\"'-][^:\n]{0,60}+:(?:[ \t]|$)")
+
+
+def likely_cause(text: str, error_index: int, file_line: Callable[[int], int], *,
+                 story_follows: bool) -> Cause | None:
+    """The likeliest beginner's mistake at or above line `error_index` of the YAML `text`, if any.
+
+    `file_line` turns a line of the YAML into a line of the file. `story_follows` is true for a
+    case's front-matter, where a missing closing '---' makes the story part of the YAML (its '#'
+    headings even read as comments).
+    """
+    lines = text.split("\n")
+    error_index = min(max(error_index, 0), len(lines) - 1)
+    if story_follows:
+        story = _story_start(lines, error_index)
+        if story is not None:
+            last = max((i for i in range(story) if lines[i].strip()), default=0)
+            return Cause(story, "the front-matter is never closed: this line looks like the start of the story",
+                         f"add a line with just '---' after the last field (line {file_line(last)}), before "
+                         "the story")
+    for index in range(error_index, -1, -1):
+        if _TAB_INDENT_RE.match(lines[index]):
+            return Cause(index, "this line is indented with a tab",
+                         "indent with spaces only: tabs cannot be seen in GitHub's editor, so delete the space at "
+                         "the start of the line and type spaces")
+    for index in range(error_index, max(error_index - LOOK_BACK, -1), -1):
+        cause = _on_line(lines[index], index)
+        if cause is not None:
+            return cause
+    return None
+
+
+def _on_line(line: str, index: int) -> Cause | None:
+    if match := _CURLY_RE.match(line):
+        return Cause(index, f"the text starts with a curly quote ({match.group(1)}), which YAML does not read as "
+                            "a quote",
+                     "use straight quotes, as in: title: \"Pilot: year one\" (word processors and phones type "
+                     "curly ones)")
+    if match := _APOSTROPHE_RE.match(line):
+        word = re.search(r"\w++'\w++", line)
+        found = f" in {quote(word.group(0))}" if word else ""
+        return Cause(index, f"the apostrophe{found} ends the text in single quotes too early",
+                     "put the text in double quotes instead, like \"The supplier's system\", or write the "
+                     "apostrophe twice inside single quotes: 'The supplier''s system'")
+    if match := DASH_BULLET_RE.match(line):
+        return Cause(index, f"this list item starts with {quote(match.group(1))}, not a plain '-'",
+                     "type each item as '- item' with the ordinary hyphen key: word processors turn '-' into a "
+                     "dash or a bullet")
+    if match := _NO_SPACE_RE.match(line):
+        key, value = match.groups()
+        return Cause(index, f"there is no space after the colon in {quote(key + ':' + value)}",
+                     f"put a space after '{key}:'")
+    return None
+
+
+def _story_start(lines: list[str], error_index: int) -> int | None:
+    """The first line at or above the error that is a heading or prose after a blank line, not a field."""
+    for index in range(1, error_index + 1):
+        line = lines[index]
+        if not line.strip() or lines[index - 1].strip():
+            continue
+        if _HEADING_RE.match(line):
+            return index
+        if not line[0].isspace() and not line.startswith(("-", "#")) and not _KEY_RE.match(line) \
+                and len(line.split()) >= 3:
+            return index
+    return None
