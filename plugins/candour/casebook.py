@@ -12,7 +12,7 @@ from pathlib import Path as FsPath
 from . import privacy, rules
 from .loader import Source, read_case
 from .model import SLUG_RE, Case
-from .problems import Problem, sort_key
+from .problems import Problem, quote, sort_key
 from .validation import check_source
 from .vocabulary import Vocabulary
 
@@ -52,6 +52,8 @@ class Casebook:
     drafts: list[Entry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     checked: int = 0
+    #: Every case file read, by its display name, valid or not: for checks across cases.
+    sources: dict[str, Source] = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -60,6 +62,10 @@ class Casebook:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def waived(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "waived"]
 
     @property
     def files_with_errors(self) -> list[str]:
@@ -74,12 +80,15 @@ class Casebook:
             "files_with_errors": bad,
             "errors": len(self.errors),
             "warnings": len(self.warnings),
+            "waived": len(self.waived),
         }
         plural = "s" * (self.checked != 1)
         data["line"] = (f"{self.checked} file{plural} checked: {len(self.cases)} published, "
                         f"{len(self.drafts)} draft{'s' * (len(self.drafts) != 1)}, "
                         f"{bad} with errors ({len(self.errors)} error{'s' * (len(self.errors) != 1)}"
-                        f", {len(self.warnings)} warning{'s' * (len(self.warnings) != 1)})")
+                        f", {len(self.warnings)} warning{'s' * (len(self.warnings) != 1)})"
+                        + (f"; {len(self.waived)} waived by the cases themselves (see each 'waived' line)"
+                           if self.waived else ""))
         return data
 
     def by(self, field_name: str) -> dict[str, list[Entry]]:
@@ -214,6 +223,7 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
         stems[path.stem.casefold()].append(path)
         sources[path] = read_case(path, display)
     options = with_organisations(options, sources.values())
+    book.sources = {source.file: source for source in sources.values()}
     for path, source in sources.items():
         entry = check_file(path, vocabulary, options, root, source)
         book.problems.extend(entry.problems)
@@ -244,3 +254,37 @@ def _walk(folder: FsPath) -> Iterable[FsPath]:
         for name in dirnames:
             if (FsPath(dirpath) / name).is_symlink():
                 yield FsPath(dirpath) / name
+
+
+def caused_by(book: Casebook, changed: set[str]) -> list[Problem]:
+    """Problems in files outside `changed` that the changed files cause, reported on the changed files.
+
+    Today that is one check across cases: a named case that adds an organisation which an anonymised
+    case mentions would identify that case. The anonymised file is not in the pull request, so the
+    problem is reported where the name was added, naming both files.
+    """
+    blamed: list[Problem] = []
+    unchanged = [s for f, s in book.sources.items() if f not in changed]
+    anonymised = [s for s in unchanged if s.front_matter and s.front_matter.get("attribution") == "anonymised"]
+    already = privacy.organisations_pattern(named_organisations(unchanged))
+    for file in sorted(changed):
+        source = book.sources.get(file)
+        data = (source.front_matter or {}) if source else {}
+        orgs = data.get("organisations")
+        if source is None or data.get("attribution") != "named" or not isinstance(orgs, list):
+            continue
+        for index, org in enumerate(orgs):
+            alone = privacy.organisations_pattern([org]) if isinstance(org, str) else None
+            if alone is None or (already is not None and any(already.finditer(org))):
+                continue  # a case on main names it already: this pull request does not cause the clash
+            for other in anonymised:
+                found = [p for p in rules.check_privacy(other, other.front_matter or {}, rules.Options(
+                    organisations=alone)) if "another case names" in p.message]
+                if found:
+                    blamed.append(source.problem(
+                        ("organisations", index),
+                        f"naming {quote(org)} here would identify the anonymised case {other.file}, which mentions "
+                        f"it (line {found[0].line})",
+                        f"the two cannot both be published as they are: leave the organisation out of this case, "
+                        f"or ask the reviewers of {other.file} to describe it there without the name", code="C302"))
+    return blamed

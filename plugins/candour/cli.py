@@ -154,7 +154,8 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _validate_changed(args: argparse.Namespace, settings: Settings, vocabulary: Vocabulary) -> int:
-    """Check the whole folder (cross-case rules need it) but report only the changed files."""
+    """Check the whole folder (cross-case rules need it) but report only on the changed files: their own
+    problems, and those they cause in files the pull request does not touch."""
     changed = _changed_files(args.changed_since, settings.cases_dir)
     if changed is None:
         print(f"candour: cannot list the files changed since {args.changed_since!r}: is this a git checkout "
@@ -164,9 +165,12 @@ def _validate_changed(args: argparse.Namespace, settings: Settings, vocabulary: 
                          vocabulary_file=settings.vocabulary)
     existing = {f for f in changed if (FsPath.cwd() / f).exists()}
     vocabulary_file = casebook.display_name(settings.vocabulary, FsPath.cwd())
+    caused = casebook.caused_by(full, existing)
+    blamed = {p.file for p in caused}
     book = casebook.Casebook(
-        cases=[e for e in full.cases if e.file in existing], drafts=[e for e in full.drafts if e.file in existing],
-        problems=[p for p in full.problems if p.file in existing],
+        cases=[e for e in full.cases if e.file in existing - blamed],
+        drafts=[e for e in full.drafts if e.file in existing - blamed],
+        problems=[p for p in full.problems if p.file in existing] + caused,
         checked=len(existing - {vocabulary_file} - {f for f in existing if FsPath(f).name in casebook.IGNORED_NAMES}))
     _report(book.problems, args.format, book.summary())
     return EXIT_INVALID if book.errors else EXIT_OK

@@ -201,6 +201,15 @@ class SourceLink(_Strict):
     url: Url = Field(description="A full web address starting with http:// or https://.")
 
 
+class Waiver(_Strict):
+    """A judgement rule a case sets aside for one field, with the reason, for reviewers to agree."""
+
+    rule: Text = Field(description="The code in the message, e.g. C102. Only C101 to C108 can be waived.")
+    field: Text = Field(description="The field as the message names it, e.g. setbacks[0].what; 'story' for the "
+                                    "text below the front-matter.")
+    reason: Text = Field(description="Why the text is honest though the rule says otherwise, in a sentence.")
+
+
 class Case(_Strict):
     """The front-matter of one case file."""
 
@@ -242,6 +251,9 @@ class Case(_Strict):
     illustrative: StrictBool = Field(
         False, description="true for a fictional example case: its page says so.")
     draft: StrictBool = Field(False, description="true to check the case without publishing it.")
+    waivers: list[Waiver] = Field(
+        default_factory=list, description="Rules set aside for one field each, with a reason: see the rules "
+                                          "reference. Reviewers read every one.")
 
 
 FIELDS: tuple[str, ...] = tuple(Case.model_fields)

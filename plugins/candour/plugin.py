@@ -50,6 +50,7 @@ class CandourConfig(Config):
     vocabulary = c.Type(str, default=DEFAULT_VOCABULARY)
     min_words = c.Type(int, default=8)
     search = c.Type(bool, default=True)
+    waivers = c.Type(bool, default=True)
 
 
 @dataclass
@@ -247,6 +248,8 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             for problem in book.errors:
                 log.error(problem.text())
             raise PluginError(f"candour: {book.summary()['line']}; fix the errors above: nothing was built")
+        for problem in book.waived:
+            log.info(problem.text())
         for entry in book.drafts:
             log.info(f"draft, not published: {entry.file}")
         log.info(str(book.summary()["line"]))

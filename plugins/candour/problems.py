@@ -15,7 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+#: "waived": an error a case waives, with its reason (see `waivers.py`); it does not block.
+Severity = Literal["error", "warning", "waived"]
 Path = tuple[str | int, ...]
 
 #: Longest piece of user input quoted back in a message: messages never echo an unbounded input.
@@ -65,7 +66,7 @@ class Problem:
         where = f"{self.file}:{self.line}: "
         field = f"{self.field}: " if self.path else ""
         hint = f" ({self.hint})" if self.hint else ""
-        prefix = "warning: " if self.severity == "warning" else ""
+        prefix = "" if self.severity == "error" else f"{self.severity}: "
         code = f"{self.code} " if self.code else ""
         return f"{where}{prefix}{code}{field}{self.message}{hint}"
 
@@ -75,7 +76,10 @@ class Problem:
         body = f"{self.field}: {self.message}" if self.path else self.message
         if self.hint:
             body += f" ({self.hint})"
-        return f"::{self.severity} {props}::{_gh_data(body)}"
+        level = {"error": "error", "warning": "warning", "waived": "notice"}[self.severity]
+        if self.severity == "waived":
+            body = "waived: " + body
+        return f"::{level} {props}::{_gh_data(body)}"
 
     def as_dict(self) -> dict[str, object]:
         data = asdict(self)
@@ -122,10 +126,19 @@ def markdown_table(problems: Iterable[Problem], summary: dict[str, object]) -> s
         return text.replace("|", "\\|").replace("\n", " ")
 
     ordered = sorted(problems, key=sort_key)
+    waived = [p for p in ordered if p.severity == "waived"]
+    shown = [p for p in ordered if p.severity != "waived"]
     lines = ["## Candour: case check", "", str(summary["line"]), ""]
-    if ordered:
+    if shown:
         lines += ["| File | Line | Code | Field | Problem | How to fix it |", "|---|---|---|---|---|---|"]
         lines += [f"| {cell(p.file)} | {p.line} | {p.code or '-'} | {cell(p.field) or '-'} | "
                   f"{'warning: ' if p.severity == 'warning' else ''}{cell(p.message)} | {cell(p.hint)} |"
-                  for p in ordered]
+                  for p in shown]
+    if waived:
+        # Reviewers see every waiver, with its reason, before they approve.
+        lines += ["", f"### Waivers ({len(waived)})", "",
+                  "Each of these would be an error; the case waives it, with the reason given. Read each one.", "",
+                  "| File | Line | Code | Field | Rule's message | Reason given |", "|---|---|---|---|---|---|"]
+        lines += [f"| {cell(p.file)} | {p.line} | {p.code} | {cell(p.field) or 'story'} | {cell(p.message)} | "
+                  f"{cell(p.hint.removeprefix('waived: '))} |" for p in waived]
     return "\n".join(lines) + "\n\n"

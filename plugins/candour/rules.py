@@ -43,6 +43,7 @@ _TEXT_FIELDS: tuple[tuple[str, tuple[str, ...] | None, bool], ...] = (
     ("updates", ("note",), True),
     ("contributors", ("name", "role"), True),
     ("sources", ("title",), True),
+    ("waivers", ("reason",), True),
 )
 
 
@@ -51,6 +52,8 @@ class Options:
     min_words: int = MIN_WORDS
     #: Organisations named by other cases: an anonymised case must not mention them.
     organisations: privacy.OrganisationNames | None = None
+    #: Whether a case may waive a judgement rule (the plugin option `waivers`).
+    allow_waivers: bool = True
 
 
 def count_words(text: str) -> int:
@@ -83,7 +86,7 @@ def check(source: Source, data: dict[str, Any], options: Options) -> list[Proble
     problems += _check_attribution(source, data)
     problems += _check_duplicates(source, data)
     problems += _check_body(source)
-    problems += _check_privacy(source, data, options)
+    problems += check_privacy(source, data, options)
     return problems
 
 
@@ -110,7 +113,7 @@ def _body_line(source: Source, offset: int) -> int:
     return source.body_line + source.body.count("\n", 0, offset)
 
 
-def _check_privacy(source: Source, data: dict[str, Any], options: Options) -> Iterator[Problem]:
+def check_privacy(source: Source, data: dict[str, Any], options: Options) -> Iterator[Problem]:
     attribution = data.get("attribution")
     if attribution == "anonymised":
         # Every text and every web address, in the front-matter and in the body.

@@ -32,6 +32,8 @@ class PluginOptions(BaseModel):
     min_words: StrictInt = Field(rules.MIN_WORDS, ge=1, le=200,
                                  description="Fewest words in a setback's 'what' and a lesson.")
     search: StrictBool = Field(True, description="Build the Pagefind search index.")
+    waivers: StrictBool = Field(True, description="Let a case waive a judgement rule (C101-C108) for one field, "
+                                                  "with a reason; false refuses every waiver.")
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,7 @@ class Settings:
         for path, what in ((cases_dir, "cases_dir"), (vocabulary, "vocabulary")):
             if path.is_symlink():
                 raise ConfigError(f"{what}: {path} is a symbolic link; links are never followed (use the real path)")
-        return cls(root, cases_dir, vocabulary, rules.Options(plugin.min_words), plugin)
+        return cls(root, cases_dir, vocabulary, rules.Options(plugin.min_words, allow_waivers=plugin.waivers), plugin)
 
 
 def _check_options(options: dict[str, Any]) -> PluginOptions:

@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import rules, yaml_hints
+from . import rules, waivers, yaml_hints
 from .loader import Source
 from .model import STATUSES, Case, Setback, did_you_mean
 from .problems import Path, Problem, format_path, quote
@@ -33,6 +33,7 @@ def check_source(source: Source, vocabulary: Vocabulary, options: rules.Options)
     # A rule that fires on a value says more than the model's length or type error on it.
     ruled = {p.path for p in rule_problems}
     problems = [*source.problems, *(p for p in model_problems if p.path not in ruled), *rule_problems]
+    problems = waivers.apply(source, data, problems, allowed=options.allow_waivers)
     problems.sort(key=lambda p: p.line)
     if any(p.severity == "error" for p in problems):
         case = None

@@ -182,6 +182,47 @@ def test_validate_changed_since_compares_with_the_merge_base(site: Path) -> None
     assert result.stdout.splitlines()[-1].startswith("candour: 1 file checked: 1 published")
 
 
+def test_a_cross_case_clash_is_reported_on_the_pull_request_that_causes_it(site: Path, tmp_path: Path) -> None:  # noqa: F811
+    """A named case that adds an organisation an untouched anonymised case mentions: blamed on the new case."""
+    def git(*args: str) -> None:
+        subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=site, check=True,
+                       capture_output=True)
+
+    anonymised = good(attribution="anonymised", described_as="A district council in the north of England")
+    del anonymised["organisations"]
+    write_case(site / "cases", "anonymous.md", anonymised,
+               body="We borrowed the form that Seaport Borough Council had used the year before.\n")
+    git("init", "-q", "-b", "main")
+    git("add", ".")
+    git("commit", "-qm", "base")
+    assert run(site, "validate").returncode == 0  # nobody names Seaport Borough Council yet
+    git("checkout", "-qb", "contribution")
+    path = write_case(site / "cases", "seaport.md", good(organisations=["Seaport Borough Council"]))
+    git("add", ".")
+    git("commit", "-qm", "a named case")
+    summary = tmp_path / "summary.md"
+    result = run(site, "validate", "--changed-since", "main", "--format", "github",
+                 env={"GITHUB_STEP_SUMMARY": str(summary)})
+    assert result.returncode == 1, result.stdout
+    [annotation] = [line for line in result.stdout.splitlines() if line.startswith("::error")]
+    line = path.read_text(encoding="utf-8").splitlines().index("- Seaport Borough Council") + 1
+    assert annotation.startswith(f"::error file=cases/seaport.md,line={line},title=Candour C302%3A organisations[0]::")
+    mention = (site / "cases" / "anonymous.md").read_text(encoding="utf-8").splitlines().index(
+        "We borrowed the form that Seaport Borough Council had used the year before.") + 1
+    assert "cases/anonymous.md" in annotation and f"(line {mention})" in annotation
+    assert result.stdout.splitlines()[-1].startswith("candour: 1 file checked: 0 published, 0 drafts, 1 with errors")
+    table = summary.read_text(encoding="utf-8")
+    assert "cases/seaport.md" in table and "cases/anonymous.md" in table and "C302" in table
+    # Another case on main that already names it means this pull request does not cause the clash.
+    git("checkout", "-q", "main")
+    write_case(site / "cases", "older.md", good(organisations=["Seaport Borough Council"]))
+    git("add", ".")
+    git("commit", "-qm", "older named case")
+    git("checkout", "-q", "contribution")
+    git("merge", "-q", "main")
+    assert "C302" not in run(site, "validate", "--changed-since", "main").stdout
+
+
 HUGO_TOML = '''+++
 title = "Moving repairs reporting online"
 date = 2024-03-05T09:00:00Z
