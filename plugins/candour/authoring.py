@@ -159,6 +159,30 @@ _ATTR_RE = re.compile(r"""(?<![\w-])(\w++)\s*+=\s*+(?:"([^"]*+)"|'([^']*+)'|([^\
 _MD_IMAGE_RE = re.compile(r"!\[([^\[\]]*+)\]\(\s*+<?([^)\s>]++)>?(?:\s++\"[^\"]*+\")?\s*+\)")
 
 
+# A Markdown link or image; its address is checked for template tags in the callback.
+_MD_LINK_RE = re.compile(r"(!?)\[([^\[\]\n]{0,300}+)\]\(([^()\n]{0,500}+)\)")
+_QUOTED_PATH_RE = re.compile(r"[\"']([^\"'\n]{1,200}+)[\"']")
+
+
+def mark_template_links(text: str) -> str:
+    """Links and images whose address is a template tag ('{{ site.baseurl }}/x', a Hugo 'ref') become a
+    TODO marker naming what they pointed to: removing the tag would leave a link to nowhere."""
+    def replace(match: re.Match[str]) -> str:
+        bang, label, address = match.groups()
+        if "{{" not in address and "{%" not in address:
+            return match.group(0)
+        quoted = _QUOTED_PATH_RE.search(address)
+        paths = [word for word in re.sub(r"[{}%<>]", " ", address).split() if "/" in word]
+        target = (quoted.group(1) if quoted else strip_template_tags(address).strip() or
+                  (paths[0] if paths else "a page of the old site"))
+        if bang:
+            return (f"[{TODO}: image {label.strip() or 'without a description'} ({target}): its address was a "
+                    "template tag; add the full web address, or delete this line]")
+        return f"{label} [{TODO}: link to {target}: its address was a template tag; write the full web address]"
+
+    return _MD_LINK_RE.sub(replace, text)
+
+
 def strip_template_tags(text: str) -> str:
     """Remove Hugo shortcodes, Nunjucks/Liquid tags and expressions, keeping the text between tags."""
     text = _TEMPLATE_COMMENT_RE.sub("", text)
@@ -175,7 +199,7 @@ def _image_as_link(alt: str, url: str) -> str:
 
 def clean_body(markdown: str) -> str:
     """A blog post's body made to meet the case HTML policy, so the draft's only errors are the TODOs."""
-    text = strip_template_tags(markdown)
+    text = strip_template_tags(mark_template_links(markdown))
     text = _BLOCKED_ELEMENT_RE.sub("", text)
     text = _EVENT_OR_STYLE_ATTR_RE.sub("", text)
 

@@ -27,7 +27,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
-from . import body, casebook, export, present, search, security
+from . import body, casebook, codes, export, present, search, security
 from .casebook import Casebook, Entry
 from .model import case_schema
 from .settings import DEFAULT_CASES_DIR, DEFAULT_VOCABULARY, ConfigError, Settings
@@ -41,6 +41,7 @@ FILTER_INDEX_URI = f"{CASES_URI}/{casebook.FILTER_INDEX}.json"
 PAGE_SIZE = 50
 SEARCH_URI = "search/index.md"
 REFERENCE_URI = "reference.md"
+RULES_URI = "rules.md"
 HOME_CASES = 5
 HOME_THEMES = 6
 
@@ -153,6 +154,8 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             self._add(files, config, SEARCH_URI, Generated("search.html", "Search"))
         self._add(files, config, REFERENCE_URI, Generated("reference.html", "Field reference", {
             "fields": present.field_reference(case_schema(self.vocabulary))}, hide=("toc",)))
+        self._add(files, config, RULES_URI, Generated("rules.html", "Rules and codes", {
+            "rules": codes.reference(), "waivers_allowed": self.config.waivers}, hide=("toc",)))
         self._add_data_files(files, config, [(e.slug, e.case, urls[e.slug]) for e in self.book.cases])
         themes = sorted((t for t in terms["themes"] if t["setbacks"]), key=lambda t: (-t["setbacks"], t["term"]))
         self.home = {

@@ -27,6 +27,8 @@ _WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
 _STORY_PLACEHOLDER_RE = re.compile(
     r"\A[ \t]*+(?:[#>*+-]++[ \t]*+|\d{1,9}+[.)][ \t]*+)*+(?:(?-i:TODO|TBC|TBD|TBA|FIXME|XXX)\b|lorem ipsum"
     r"|\[\s*+(?:insert|add|your|describe|write|enter)\b[^\[\]]*+\])", re.IGNORECASE)
+# A marker left anywhere in a line, as `candour import` leaves for a link it could not keep.
+_STORY_MARKER_RE = re.compile(r"\[(?:TODO|TBC|FIXME)\b[^\[\]\n]{0,400}+\]")
 
 # Where free text lives in a case, as (field, sub-field) pairs; None means the value itself.
 _TEXT_FIELDS: tuple[tuple[str, tuple[str, ...] | None, bool], ...] = (
@@ -99,10 +101,12 @@ def _check_body(source: Source) -> Iterator[Problem]:
                       code="C402")
     found = 0
     for index, line in enumerate(source.body.split("\n")):
-        if found < 10 and _STORY_PLACEHOLDER_RE.match(line):  # ten are enough to say what to do
+        marker = _STORY_PLACEHOLDER_RE.match(line) or _STORY_MARKER_RE.search(line)
+        if found < 10 and marker:  # ten are enough to say what to do
             found += 1
+            shown = line.strip() if marker.re is _STORY_PLACEHOLDER_RE else marker.group(0)
             yield Problem(source.file, source.body_line + index, (),
-                          f"the story still has a placeholder ({quote(line.strip())})",
+                          f"the story still has a placeholder ({quote(shown)})",
                           "write this part of the story in your own words, or delete the line", code="C106")
     for finding in body.check(source.body):
         yield Problem(source.file, source.body_line + finding.line - 1, (), finding.message, finding.hint,

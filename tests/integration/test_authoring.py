@@ -88,6 +88,7 @@ def test_new_asks_in_a_terminal(site: Path) -> None:  # noqa: F811
 @pytest.mark.skipif(not REAL_POSTS, reason="the shared real posts are not next to this checkout")
 def test_import_every_real_post(vocabulary: Vocabulary) -> None:
     assert len(REAL_POSTS) == 60
+    links_to_templates = 0
     for post in REAL_POSTS:
         text = post.read_text(encoding="utf-8")
         slug, answers = import_post(text, vocabulary, post.stem)
@@ -101,9 +102,35 @@ def test_import_every_real_post(vocabulary: Vocabulary) -> None:
         assert source.front_matter["draft"] is True
         assert not re.search(r"\{\{[<%]|\{%|\{\{", source.body), (post.name, "template tags left in the body")
         _, problems = check_source(source, vocabulary, rules.Options())
-        errors = {p.path for p in problems if p.severity == "error"}
+        errors = {p.path for p in problems if p.severity == "error" and p.path}
         assert errors == todo_paths(source.front_matter), (post.name, [p.text() for p in problems][:4])
         assert {("setbacks", 0, "what"), ("do_differently", 0)} <= errors
+        # In the story, the only errors are the markers left for links whose address was a template tag.
+        story = [p for p in problems if p.severity == "error" and not p.path]
+        marked = [i for i, line in enumerate(source.body.split("\n")) if "[TODO: " in line]
+        assert all(p.code == "C106" and "[TODO: " in p.message for p in story), (post.name, story[:2])
+        assert [p.line - source.body_line for p in story] == marked[:10], post.name
+        links_to_templates += len(marked)
+    assert links_to_templates > 0  # the 18F posts link with '{{ "/path/" | url }}'
+
+
+def test_import_leaves_a_reported_marker_for_links_whose_address_was_a_template_tag(vocabulary: Vocabulary) -> None:
+    post = ("---\ntitle: What we learned from our pilot\ndate: 2019-05-04\n---\n"
+            'We wrote about [the FEC work]({{ "/2017/05/30/the-new-fec/" | url }}) before.\n\n'
+            "![A chart of referrals]({{ site.baseurl }}/assets/img/chart.png)\n\n"
+            'See [the guide]({{< ref "guide.md" >}}), [a page]({% link _pages/a.md %}) and [ours](https://example.org/x).\n')
+    _, answers = import_post(post, vocabulary, "post")
+    draft = render_case(answers, vocabulary)
+    assert "[ours](https://example.org/x)" in draft and "]()" not in draft
+    assert "the FEC work [TODO: link to /2017/05/30/the-new-fec/:" in draft
+    assert "[TODO: image A chart of referrals (/assets/img/chart.png):" in draft
+    assert "the guide [TODO: link to guide.md:" in draft and "a page [TODO: link to _pages/a.md:" in draft
+    source = parse_case(draft.encode(), "cases/post.md")
+    _, problems = check_source(source, vocabulary, rules.Options())
+    story = [p for p in problems if not p.path]
+    lines = draft.split("\n")
+    assert [(p.code, lines[p.line - 1].startswith(("We wrote", "[TODO: image", "See the guide"))) for p in story] == \
+        [("C106", True)] * 3
 
 
 def test_import_strips_template_tags_and_keeps_text() -> None:
