@@ -138,10 +138,10 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "Referral pathways", '"&lt;/title&gt;&lt;meta http-equiv=refresh content=0;url=//e.x&gt;"', 1),
         encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
-        from candour import rules
+        from candour import judgement
 
         switch_off_html_checks(patch)
-        patch.setattr(rules, "placeholder", lambda text: None)
+        patch.setattr(judgement, "placeholder", lambda text: None)
         logger = logging.getLogger("mkdocs")
         level = logger.level
         logger.setLevel(logging.ERROR)  # the hostile cases' warnings are expected here

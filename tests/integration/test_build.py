@@ -137,7 +137,7 @@ def test_broken_yaml_fails_the_build_with_its_line(tmp_path: Path, caplog: pytes
     (folder / "cases" / "broken-yaml.md").write_text("---\ntitle: A title\nplace: Town: centre\n---\n")
     with pytest.raises((PluginError, Abort)):
         build_site(folder)
-    assert any("cases/broken-yaml.md:3: the front-matter is not valid YAML" in r.getMessage()
+    assert any("cases/broken-yaml.md:3: C002 the front-matter is not valid YAML" in r.getMessage()
                for r in caplog.records)
 
 

@@ -55,7 +55,7 @@ def test_github_format_writes_every_message_to_the_step_summary(site: Path) -> N
     table = summary.read_text(encoding="utf-8")
     assert table.startswith("## Candour: case check\n\n12 files checked")
     assert table.count("| cases/broken-") == 12
-    assert "| File | Line | Field | Problem | How to fix it |" in table
+    assert "| File | Line | Code | Field | Problem | How to fix it |" in table
 
 
 def test_pre_commit_hook_runs_the_validator(site: Path) -> None:  # noqa: F811
