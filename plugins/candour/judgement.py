@@ -50,18 +50,23 @@ EMPTY_VALUES = frozenset({
     "not relevant", "not yet known", "none to report", "nothing to report", "nothing to add", "no", "nope", "ok",
     "all good", "fine", "not sure", "dunno", "don't know", "do not know", "ditto", "same", "as per summary",
 })
-# A placeholder that opens the item, then stops: 'TBC.', 'N/A - see summary', 'TODO: write this'.
+# A placeholder that opens the item, then stops: 'TBC.', 'N/A - see summary', 'TODO: write this',
+# 'Not applicable to this project', 'This section does not apply'.
 _OPENS_WITH_RE = re.compile(
-    r"\A[\W_]{0,3}+(?:(?-i:TODO|FIXME|XXX+)\b"
-    r"|(?:todo|to\s++do|fixme|tbc|tbd|tba|n/a|n\.a\.|none|nil|not\s++applicable|not\s++relevant|"
-    r"to\s++be\s++confirmed|placeholder)"
-    r"(?=[ \t]*+(?:[:;,.!?(\[\-–—]|\Z)))",
+    r"\A[\W_]{0,3}+(?:(?:todo|to\s++do|fixme|xxx+|tbc|tbd|tba|n/a|n\.a\.|none|nil|not\s++relevant|"
+    r"to\s++be\s++confirmed|placeholder|lorem\s++ipsum)"
+    r"(?=[ \t]*+(?:[:;,.!?(\[\-–—]|\Z|as\b|because\b|since\b|for\s++(?:this|now|the\s++moment)\b))"
+    r"|not\s++applicable\b"
+    r"|(?:this\s++(?:section|question|field)\s++)?does(?:\s*+n[o’']t|\s++not)\s++apply\b)",
     re.IGNORECASE)
-# A gap left in a template, anywhere (outside quotes).
+# A gap left in a template, anywhere (outside quotes): '[insert ...]', '{{ name }}', filler, instructions.
 _GAP_RE = re.compile(
     r"\[[ \t]*+(?:insert|add|your|describe|write|enter|name\s++of|tbc|todo|placeholder)\b[^\[\]\n]{0,200}+\]"
     r"|<[ \t]*+(?:insert|add|your|describe|write|enter)\b[^<>\n]{0,200}+>|\{\{[^{}\n]{0,200}+\}\}"
-    r"|\blorem\s++ipsum\b|(?-i:\bXXX+\b|\bTODO\b(?![ \t]*+lists?\b)|\bFIXME\b)", re.IGNORECASE)
+    r"|\blorem\s++ipsum\s++dolor\b|\bx{3,}+\b|(?-i:\bTODO\b(?![ \t]*+lists?\b)|\bFIXME\b)"
+    r"|\b(?:goes|go|comes)\s++here\b|\b(?:describe|write|insert|add)\s++(?:it\s++|this\s++)?here\b"
+    r"|\bin\s++a\s++full\s++sentence,?\s++please\b",
+    re.IGNORECASE)
 
 # -- denials, no-change, pointers, promises --------------------------------------------------------------
 
@@ -81,20 +86,28 @@ _DENIAL_RE = re.compile(
     r"|\bnothing\s++(?:\w++\s++){0,2}?went\s++wrong\b"
     r"|\beverything\s++(?:\w++\s++){0,2}?(?:went|ran|worked)\s++(?:to\s++plan|well|smoothly|fine|perfectly|"
     r"as\s++(?:planned|expected|hoped))"
-    r"|\b(?:went|ran|was|has\s++been)\s++(?:(?:really|very|completely|entirely|totally|pretty|largely|"
-    r"extremely|remarkably)\s++)?(?:smooth(?:ly)?|seamless(?:ly)?|flawless(?:ly)?|perfectly|without\s++"
+    # 'went to plan', but not 'nothing went to plan', which says the opposite.
+    r"|(?<!nothing )(?<!never )(?<!not )(?<!n't )(?<!n’t )\b(?:went|ran|was|has\s++been)\s++"
+    r"(?:(?:really|very|completely|entirely|totally|pretty|largely|extremely|remarkably)\s++)?"
+    r"(?:smooth(?:ly)?|seamless(?:ly)?|flawless(?:ly)?|perfectly|without\s++"
     r"(?:a\s++hitch|any\s++(?:problems|issues|hitches|hiccups))|(?:according\s++)?to\s++plan|like\s++clockwork)"
     r"|\b(?:plain|smooth)\s++sailing\b"
     r"|\b(?:none|nothing)\s++(?:to\s++(?:report|note|speak\s++of|add)|of\s++note|worth\s++(?:mentioning|noting)|"
     r"significant|major)\b"
     r"|\bnothing\s++(?:springs|comes)\s++to\s++mind\b"
     r"|\b(?:can[o’']?t|cannot|can\s++not|couldn[o’']?t|could\s++not)\s++(?:really\s++)?(?:think\s++of|"
-    rf"identify|name|recall|remember)\s++(?:any|a\s++single)\b(?:\s++{_ADJ}{_NOUNS}\b)?"
-    r"(?:\s++worth\s++(?:mentioning|noting|sharing))?"
+    rf"identify|name|recall|remember)\s++(?:any|anything|a\s++single)\b(?:\s++{_ADJ}{_NOUNS}\b)?"
+    r"(?:\s++(?:that\s++)?went\s++wrong)?(?:\s++worth\s++(?:mentioning|noting|sharing))?"
+    rf"|\bnot\s++(?:a\s++)?single\s++(?:thing|one)\s++(?:that\s++)?(?:we|i)\s++(?:would|could)\s++call\s++"
+    rf"(?:a\s++)?{_NOUNS}"
+    rf"|\bnot\s++(?:a\s++)?single\s++{_NOUNS}\b"
+    rf"|\bminimal\s++{_NOUNS}"
+    rf"|\b{_NOUNS}\s++(?:which|that)\s++(?:were|was)\s++(?:all\s++)?(?:quickly\s++|easily\s++|soon\s++|"
+    r"swiftly\s++)?(?:resolved|overcome|addressed|fixed|sorted)\b"
     r"|\A[\W_]{0,3}+all\s++(?:good|fine|well)\b"
     r"|\b(?:was|has\s++been|proved)\s++a\s++(?:complete|total|great|huge|resounding|real|big|massive|"
     r"outstanding)\s++success\b"
-    r"|\bsuccess\s++(?:from\s++start\s++to\s++finish|throughout|all\s++round)\b"
+    r"|\bsuccess\s++(?:from\s++start\s++to\s++finish|throughout|all\s++round|from\s++the\s++start)\b"
     r"|\bno\s++lessons\b|\b(?:free\s++(?:of|from)\s++(?:problems|issues|setbacks)|(?:problem|issue|trouble)-free)\b",
     re.IGNORECASE)
 _NO_CHANGE_RE = re.compile(
@@ -104,35 +117,50 @@ _NO_CHANGE_RE = re.compile(
     r"\s++(?:change|changed|changing|different|differently|alter|altered|improve|improved)\b"
     r"|\bwould(?:n[o’']?t|\s++not)\s++(?:have\s++)?(?:do|done|change|changed|alter|altered)\s++"
     r"(?:anything|a\s++(?:single\s++)?thing|much)\b"
+    r"|\bwould(?:n[o’']?t|\s++not)\s++change\s++(?:the|our)\s++(?:approach|model|plan|way\s++we)\b"
+    r"(?:\s++at\s++all)?"
     r"|\bwould\s++(?:have\s++)?(?:change|changed|do|done|alter)\s++(?:nothing|very\s++little)\b"
     r"|(?:\b(?:we|i|would)|[’']d)\s++(?:(?:still|just|definitely|probably)\s++)?(?:do|did|have\s++done)\s++"
-    r"(?:it\s++|things\s++)?(?:(?:all|everything|exactly|just|again|much)\s++){0,2}+(?:the\s++)?same\b"
+    r"(?:it\s++|things\s++)?(?:(?:all|everything|exactly|just|again|much|in)\s++){0,3}+(?:the\s++)?same\b"
+    r"|\b(?:run|do|repeat)\s++(?:it|things|the\s++\w++)\s++(?:again\s++)?(?:this|that|the\s++same)\s++way\b"
+    r"|\b(?:repeat|run|do)\s++(?:it|the\s++\w++)\s++(?:again\s++)?in\s++(?:exactly\s++)?the\s++same\s++"
+    r"(?:form|way)\b"
     r"|\bsame\s++(?:way\s++|approach\s++)?again\b|\bno\s++regrets\b|\bmore\s++of\s++the\s++same\b"
-    r"|\bno\s++changes?\s++(?:needed|required|necessary|to\s++make|planned)\b"
+    r"|\bno\s++changes?\s++(?:needed|required|necessary|to\s++make|planned)\b|\bmake\s++no\s++changes?\b"
+    r"|\bno\s++changes?\s++to\s++(?:the|our)\s++(?:approach|model|plan|way)\b"
+    r"|\bthink\s++of\s++(?:anything|a\s++thing)(?:\s++(?:that\s++)?(?:we|i)\s++would\s++(?:do|change)"
+    r"(?:\s++any)?(?:\s++differently)?)?"
     r"|\b(?:keep|keeping|carry\s++on|carrying\s++on|continue|continuing|stick\s++to|sticking\s++to|repeat|"
-    r"repeating)\s++(?:doing\s++)?(?:what\s++(?:we|i)\s++(?:did|do|have\s++done|were\s++doing)|"
-    r"as\s++(?:we\s++(?:are|were|did)|before|planned|is|it\s++is)|the\s++same|exactly\s++the\s++same|"
+    r"repeating)\s++(?:doing\s++)?(?:exactly\s++|just\s++)?(?:what\s++(?:we|i)\s++(?:did|do|have\s++done|"
+    r"were\s++doing)|as\s++(?:we\s++(?:are|were|did)|before|planned|is|it\s++is)|the\s++same|"
     r"(?:our|the)\s++(?:approach|plan|model|way)(?=\s*+(?:[.,;:!]|\Z|as\s++it\s++was|exactly)))"
     r"|\A[\W_]{0,3}+(?:no\s++changes?|nothing|none)\s*+(?:[,.;:!—–-]|\Z)",
     re.IGNORECASE)
 _POINTER_RE = re.compile(
     r"\A[\W_]{0,3}+(?:please\s++)?(?:(?:see|refer\s++to|read|check|look\s++at)\s++(?:the\s++|our\s++|my\s++)?"
-    r"(?:above|below|attached|appendix|section|report|evaluation|link|website|board|document|paper|summary|"
-    r"story|text|main|full|case|previous|earlier|following|minutes|notes|slides|presentation|blog)"
+    r"(?:[\w-]++\s++){0,3}?(?:above|below|attached|appendix|section|report|evaluation|link|website|board|"
+    r"document|paper|summary|story|text|main|full|case|previous|earlier|following|minutes|notes|slides|"
+    r"presentation|blog|log|page|register|plan)\b"
     r"|as\s++(?:described|set\s++out|outlined|noted|mentioned|explained|detailed|discussed|stated|above|below|"
-    r"per)|covered\s++(?:in|elsewhere|above|below)|details?\s++(?:are\s++|can\s++be\s++found\s++)?(?:in|on|"
-    r"available|elsewhere)|available\s++on\s++request|(?:ask|contact|email)\s++(?:us|me|the\s++team)\b)",
+    r"per)|covered\s++(?:in|elsewhere|above|below)"
+    r"|(?:full\s++|more\s++|further\s++)?(?:details?|information)(?:\s++(?:of|on|about)\s++(?:the\s++)?"
+    r"[\w-]++)?\s++(?:is\s++|are\s++)?(?:can\s++be\s++found|available|held|kept|in|on|elsewhere)\b"
+    r"|available\s++on\s++request|(?:ask|contact|email)\s++(?:us|me|the\s++team)\b)",
     re.IGNORECASE)
 _PROMISE_RE = re.compile(
-    r"\A[\W_]{0,3}+(?:to\s++be\s++(?:added|confirmed|updated|completed|written|shared|provided|decided|agreed|"
-    r"determined|reviewed|captured|documented|done)|to\s++follow\b|(?:lessons?|details?|more|updates?|"
-    r"information|this|learning)\s++(?:will\s++(?:be\s++)?(?:follow|added|shared|provided|updated|written|"
-    r"come|available)|to\s++follow|coming)"
+    r"\A[\W_]{0,3}+(?:(?:still\s++)?to\s++be\s++(?:added|confirmed|updated|completed|written(?:\s++up)?|shared|"
+    r"provided|decided|agreed|determined|reviewed|captured|documented|done)(?=\s*+(?:[.,;:!]|\Z|later|once|when|"
+    r"after|in\s++due|soon|by\s++the|following|at\s++a\s++later))"
+    r"|to\s++follow\b|(?:setbacks?|lessons?|(?:this\s++)?section)\s++to\s++follow\b"
+    r"|(?:this|it)\s++will\s++be\s++(?:completed|written|added|updated|filled\s++in|done)\b"
+    r"|(?:lessons?|details?|more|updates?|information|this|learning)\s++(?:will\s++(?:be\s++)?(?:follow|added|"
+    r"shared|provided|updated|written|come|available)|to\s++follow|coming)"
     r"|(?:we|i)(?:'ll|’ll|\s++(?:will|shall|plan\s++to|intend\s++to|hope\s++to))\s++"
     r"(?:add|update|share|write|provide|fill\s++in|complete|report\s++back|come\s++back\s++to|let\s++you\s++know)"
     r"\s++(?:this|these|them|it|lessons?|details?|more|the\s++(?:lessons?|details?|rest|section|learning|"
     r"setbacks?)|later|when|once|after|in\s++due\s++course)"
     r"|will\s++be\s++(?:added|updated|shared|provided|written|completed)|coming\s++soon|watch\s++this\s++space"
+    r"|(?:please\s++)?check\s++back\b"
     r"|not\s++(?:yet\s++)?(?:known|decided|written|available|clear)(?:\s++yet)?\s*+(?:[.,;:!]|\Z)"
     r"|(?:it\s++is\s++|it's\s++|it’s\s++)?too\s++early\s++to\s++(?:say|tell))",
     re.IGNORECASE)
@@ -140,27 +168,31 @@ _PROMISE_RE = re.compile(
 # -- what makes an item an account, whatever else it says --------------------------------------------
 
 _CONTRAST = (r"but|however|until|although|though|yet|except|excepting|apart\s++from|other\s++than|instead|"
-             r"unless|whereas|despite|even\s++so|rather")
+             r"unless|whereas|while|whilst|meanwhile|despite|even\s++so|rather")
 # What went wrong, or that a denial was someone's belief and wrong.
 _FAILURE = (r"turned\s++out|proved|in\s++fact|in\s++reality|actually|emerged|found|discovered|"
-            r"realised|realized|noticed|learned|learnt|wrong|mistaken|false|misleading|hidden|masked|missed|"
+            r"realised|realized|noticed|wrong|mistaken|false|misleading|hidden|masked|missed|"
             r"told|said|assured|claimed|promised|insisted|believed|thought|assumed|expected|predicted|hoped|"
-            r"supposed|appeared|seemed|on\s++paper|not|never|no\s++one|nobody|none\s++of|"
+            r"supposed|appeared|seemed|on\s++paper|according\s++to|disagreed|disputed|not|never|no\s++one|"
+            r"nobody|none\s++of|evict(?:ed|ions?)?|bore|borne|suffered|"
             r"failed|fail|failing|late|delay|delays|delayed|slow|slower|dropped|drop|fell|lost|lose|loss|"
-            r"complain(?:ed|ts?)?|confus(?:ed|ing|ion)|struggl(?:ed|es?|ing)|broke|broken|refused|withdrew|left|"
-            r"quit|stopped|cut|overspent|overran|behind|shortage|shortfall|gap|gaps|low|lower|few|fewer|less|hard|"
-            r"harder|difficult|costly|wasted|unused|ignored|kept|had\s++to|forced|lack|lacked|lacking|without|"
-            r"too|reluctant|resist(?:ed|ance)?|frustrat(?:ed|ing|ion)|worse|poor|poorly|unclear|unable")
+            r"complain(?:ed|ts?)?|confus(?:ed|ing|ion)|struggl(?:ed|es?|ing)|broke|broken|refused|withdrew|"
+            r"quit|stopped|overspent|overran|shortage|shortfall|harder|difficult|costly|wasted|unused|ignored|"
+            r"forced|lack|lacked|lacking|reluctant|resist(?:ed|ance)?|frustrat(?:ed|ing|ion)|worse|poor|poorly|"
+            r"unclear|unable")
+# Softer words: an account in a setback ('few referrals came'), but too common to outweigh a promise.
+_FAILURE_SOFT = r"left|cut|behind|gap|gaps|low|lower|few|fewer|less|kept|had\s++to|without|too"
 # Outside a denial, any of these makes the item an account of what went wrong: a contrast, a failure,
 # a setback named ("no problems with X; the problem was Y"), a later turn ("only", "later").
-_ACCOUNT_RE = re.compile(rf"\b(?:{_CONTRAST}|{_FAILURE}|only|later)\b|n[’']t\b|\b{_NOUNS}\b(?!-free)",
+_ACCOUNT_RE = re.compile(rf"\b(?:{_CONTRAST}|{_FAILURE}|{_FAILURE_SOFT}|only|later)\b|n[’']t\b|\b{_NOUNS}\b(?!-free)",
                          re.IGNORECASE)
 # After a pointer or a promise, a setback or 'later' is what a promise says, not an account.
 _SAYS_MORE_RE = re.compile(rf"\b(?:{_CONTRAST}|{_FAILURE})\b|n[’']t\b", re.IGNORECASE)
-# For a lesson, words that say what would change.
+# For a lesson, words that say what would change ('Same again? No. We would halve ...').
 _CHANGE_RE = re.compile(
     rf"\b(?:{_CONTRAST}|earlier|sooner|more|fewer|less|first|before|better|properly|differently|"
-    r"start|stop|add|drop|avoid|never|not|involve|test|ask|budget|plan\s++for|hire|recruit|train|only|"
+    r"start|stop|add|drop|avoid|never|not|no|involve|test|ask|budget|plan\s++for|hire|recruit|train|only|"
+    r"halve|double|reduce|increase|shorten|extend|simplify|split|merge|move|hand|give|pay|spend|"
     r"would\s++(?:have\s++)?(?:liked|wanted|preferred))\b|n[’']t\b",
     re.IGNORECASE)
 
@@ -211,18 +243,23 @@ def judge_lesson(text: str) -> Verdict | None:
 def _judge_elsewhere(text: str, account: re.Pattern[str]) -> Verdict | None:
     if _says_only(text, _POINTER_RE, account):
         return Verdict("C107", "this points somewhere else instead of saying it",
-                       "write the point itself here, in a sentence or two; put the link in 'sources'")
+                       "write the point itself here, in a sentence or two; put the link in 'sources'. "
+                       f"{_WAIVER[0].upper()}{_WAIVER[1:]}")
     if _says_only(text, _PROMISE_RE, account):
         return Verdict("C108", "this promises to write it later",
-                       "write it now, or keep the case unpublished with 'draft: true' until you can")
+                       "write it now, or keep the case unpublished with 'draft: true' until you can. "
+                       f"{_WAIVER[0].upper()}{_WAIVER[1:]}")
     return None
 
 
-def placeholder_verdict(text: str, *, removable: bool) -> Verdict | None:
-    """C101 for a placeholder; `removable` when the field or item is optional and could just go."""
+def placeholder_verdict(text: str, *, removable: bool, waivable: bool = True) -> Verdict | None:
+    """C101 for a placeholder; `removable` when the field or item is optional and could just go, `waivable`
+    unless it is a required field of the case itself (a title or a place is never honestly 'TBC')."""
     found = placeholder(text)
     if found is None:
         return None
-    return Verdict("C101", f"{quote(found)} is a placeholder",
-                   ("replace it with the real text, or remove it" if removable else "replace it with the real text")
-                   + "; if you are quoting what someone wrote (a letter, a form, a label), put it in quotes")
+    hint = "replace it with the real text, or remove it" if removable else "replace it with the real text"
+    if waivable:
+        hint += ("; if you are quoting what someone wrote (a letter, a form, a label), put those words in quotes "
+                 f"within your sentence. {_WAIVER[0].upper()}{_WAIVER[1:]}")
+    return Verdict("C101", f"{quote(found)} is a placeholder", hint)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
@@ -17,7 +18,7 @@ from typing import Any
 import yaml
 
 from . import yaml_hints
-from .problems import Path, Problem, Severity
+from .problems import Path, Problem, Severity, quote
 
 try:  # The C loader is several times faster; PyYAML without libyaml still works.
     from yaml import CSafeLoader as SafeLoader
@@ -203,7 +204,7 @@ def _parse_front_matter(source: Source, text: str, first_line: int, *, story_fol
         if node is None:
             source.front_matter = {}
             return
-        ok = _walk(source, node, offset)
+        ok = _walk(source, node, offset, text.split("\n"))
         if not ok:
             return
         try:
@@ -266,7 +267,7 @@ def _max_depth(text: str) -> tuple[int, int]:
     return best, best_line
 
 
-def _walk(source: Source, root: yaml.Node, offset: _LineMap) -> bool:
+def _walk(source: Source, root: yaml.Node, offset: _LineMap, lines: list[str]) -> bool:
     """Record the line of every key and list item; report duplicate keys, aliases and odd keys.
 
     Iterative, and each node is visited once, so neither deep nesting nor alias bombs can blow up.
@@ -315,7 +316,25 @@ def _walk(source: Source, root: yaml.Node, offset: _LineMap) -> bool:
                                            f"this number is {len(node.value):,} characters long",
                                            "no field needs a number this long: put text in quotes", code="C003"))
             ok = False
+        elif not getattr(node, "style", None) and (lost := _lost_text(node, lines)) is not None:
+            index, message, hint, severity = lost
+            source.problems.append(Problem(source.file, offset(index), path, message, hint, severity, "C002"))
     return ok
+
+
+def _lost_text(node: yaml.Node, lines: list[str]) -> tuple[int, str, str, Severity] | None:
+    """Text of an unquoted value that YAML silently reads otherwise than it was written, if any:
+    words after ' #' (a comment, dropped), or a '- ' line that was meant as a new item (merged)."""
+    start, end = node.start_mark, node.end_mark
+    for index in range(start.line + 1, min(end.line, len(lines) - 1) + 1):
+        if lines[index].lstrip().startswith("- "):
+            return (index, "this line is read as part of the item above, not as a new item",
+                    "line up its '-' with the '-' of the item above", "error")
+    rest = lines[end.line][end.column:] if end.line < len(lines) else ""
+    if re.match(r"[ \t]++#", rest):
+        return (end.line, f"the words after '#' ({quote(rest.strip()[1:].strip())}) are left out: YAML reads them "
+                          "as a note to the editor", "put the whole text in double quotes to keep them", "warning")
+    return None
 
 
 _YAML_HINTS = (

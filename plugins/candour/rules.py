@@ -163,7 +163,7 @@ def _check_text(source: Source, data: dict[str, Any], options: Options) -> Itera
         field = path[0]
         is_setback = field == "setbacks" and path[-1] == "what"
         is_lesson = field == "do_differently"
-        verdict = judgement.placeholder_verdict(text, removable=not required(path))
+        verdict = judgement.placeholder_verdict(text, removable=not required(path), waivable=not waiver_refused(path))
         if verdict is None and is_setback:
             verdict = judgement.judge_setback(text)
         elif verdict is None and is_lesson:
@@ -185,6 +185,11 @@ def _check_text(source: Source, data: dict[str, Any], options: Options) -> Itera
                                      "say in a few sentences what was tried, where, and how it went"
                                      if words < low else "shorten it: the full story goes in the text below",
                                      code="C105")
+
+
+def waiver_refused(path: Path) -> bool:
+    """A placeholder (C101) in a required field of the case itself can never be waived."""
+    return len(path) == 1 and required(path)
 
 
 def required(path: Path) -> bool:

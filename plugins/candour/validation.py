@@ -105,6 +105,12 @@ def _from_pydantic(source: Source, error: Any) -> Problem:
         message = f"{quote(name)} is not a field Candour knows"
         suggestion = did_you_mean(name, allowed)
         hint = suggestion or (f"allowed here: {', '.join(allowed)}" if allowed else "remove it")
+        if name != name.lstrip() or yaml_hints.has_odd_space(name):
+            message = f"{quote(name.strip())} is indented with a special space (often pasted from a word processor)"
+            hint = "delete the space at the start of the line and type ordinary spaces"
+        elif len(path) == 3 and path[0] == "setbacks" and " " in name.strip():
+            message = "this setback has no 'what:', so its first sentence was read as a field name"
+            hint = f"start it with 'what:', as in: - what: {name.strip()[:40]}"
         if len(path) == 1 and " " in name.strip() and source.body_line > 1:
             # Field names have no spaces: this is prose, and the story has run into the front-matter.
             return source.problem((), "the front-matter is never closed: this line looks like the start of the story",
@@ -131,6 +137,9 @@ def _from_pydantic(source: Source, error: Any) -> Problem:
                            "'-', so they read as one piece of text")
                 hint = ("type each item on its own line as '- item', with the ordinary hyphen key: word "
                         "processors turn '-' into a dash or a bullet")
+            elif want == "a list" and isinstance(value, str) and value.startswith("-"):
+                message = "should be a list, but there is no space after the '-' that starts its first item"
+                hint = "put a space after each '-', as in '- item', one item per line"
             elif want == "a set of fields" and path and path[0] == "setbacks":
                 message = f"each setback needs fields, but this one {_describe(value)}"
                 hint = "write it as '- what: ...', with optional 'why:', 'impact:' and 'response:' lines below"

@@ -20,7 +20,7 @@ import re
 from dataclasses import replace
 from typing import Any
 
-from . import codes, judgement
+from . import codes, judgement, rules
 from .loader import Source
 from .model import did_you_mean
 from .problems import Path, Problem, format_path, quote
@@ -92,8 +92,12 @@ def apply(source: Source, data: dict[str, Any], problems: list[Problem], *, allo
         matched = [i for i, p in enumerate(result) if p.code == code and p.path == path and p.severity == "error"]
         if not matched:
             shown = STORY if path == () else format_path(path or ())
-            result.append(source.problem(where, f"this waiver is not needed: {code} does not apply to {shown}",
-                                         "remove the waiver", code="C901", severity="warning"))
+            other = sorted({p.code for p in result if p.path == path and p.code in codes.WAIVABLE
+                            and p.severity == "error"})
+            result.append(source.problem(
+                where, f"this waiver is not needed: {code} does not apply to {shown}",
+                f"the rule that applies there is {' and '.join(other)}: name it instead" if other
+                else "remove the waiver", code="C901", severity="warning"))
             continue
         for i in matched:
             result[i] = replace(result[i], severity="waived", hint=f"waived: {reason.strip()}")
@@ -112,6 +116,9 @@ def _unusable(rule: str, field: str, reason: str, data: dict[str, Any]) -> tuple
                 "required fields, the HTML policy and the privacy checks always apply; only "
                 f"{', '.join(sorted(codes.WAIVABLE))} can be waived")
     path = parse_field(field)
+    if code == "C101" and path is not None and rules.waiver_refused(path):
+        return ("rule", f"C101 cannot be waived for {format_path(path)}",
+                "a required field needs its real text: a placeholder there is never honest")
     if path is None or path[:1] == ("waivers",) or (path and not _exists(data, path)):
         return ("field", f"this case has no field {quote(field)}",
                 f"name the field as the message does, like setbacks[0].what, or '{STORY}' for the text below "

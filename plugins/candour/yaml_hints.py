@@ -10,6 +10,7 @@ the lines up to the error, nearest first, so the message names the right line an
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,6 +35,14 @@ _NO_SPACE_RE = re.compile(rf"{_ITEM}([A-Za-z_][\w-]{{0,40}}+):([^\s:/][^\n]{{0,8
 _APOSTROPHE_RE = re.compile(rf"{_ITEM}(?:[\w-]++[ \t]*+:[ \t]++)?'[^'\n]*+'(\w)")
 #: A list item typed in a word processor: '– item' is text to YAML, not an item.
 DASH_BULLET_RE = re.compile(r"\A[ \t]*+([–—•‒―−·▪●◦])[ \t]")
+# Indentation pasted from a word processor: a no-break or other Unicode space YAML does not count.
+_ODD_SPACE_RE = re.compile(r"\A[ \t]*+([\u00a0\u2000-\u200b\u202f\u205f\u3000\ufeff])")
+# '-item', no space after the dash (but not '---').
+_DASH_NO_SPACE_RE = re.compile(r"\A[ \t]*+-(?=[^\s-])")
+# A value that starts with a quoted phrase and goes on: YAML ends the value at the closing quote.
+_QUOTE_THEN_TEXT_RE = re.compile(rf"{_ITEM}(?:[\w-]++[ \t]*+:[ \t]++)?([\"'])[^\"'\n]*+\1[ \t]++[^\s#]")
+# A double quote opened on a line and not closed on it.
+_OPEN_QUOTE_RE = re.compile(rf"{_ITEM}(?:[\w-]++[ \t]*+:[ \t]++)?\"(?:[^\"\\\n]|\\.)*+\Z")
 # A Markdown heading or a line of prose at the margin: the story, read as front-matter.
 _HEADING_RE = re.compile(r"\A#{1,6}[ \t]++\S")
 _KEY_RE = re.compile(r"\A[ \t]*+(?:-[ \t]*+)?[\w\"'-][^:\n]{0,60}+:(?:[ \t]|$)")
@@ -56,15 +65,42 @@ def likely_cause(text: str, error_index: int, file_line: Callable[[int], int], *
             return Cause(story, "the front-matter is never closed: this line looks like the start of the story",
                          f"add a line with just '---' after the last field (line {file_line(last)}), before "
                          "the story")
+    # Mistakes that are never valid at the start of a line: the first one is where to start.
+    for index in range(error_index + 1):
+        cause = _at_start(lines[index], index)
+        if cause is not None:
+            return cause
     for index in range(error_index, -1, -1):
-        if _TAB_INDENT_RE.match(lines[index]):
-            return Cause(index, "this line is indented with a tab",
-                         "indent with spaces only: tabs cannot be seen in GitHub's editor, so delete the space at "
-                         "the start of the line and type spaces")
+        if _OPEN_QUOTE_RE.match(lines[index]) and index < error_index:
+            return Cause(index, "a double quote opened on this line is never closed",
+                         "add the closing \" at the end of the text, or remove the opening one")
     for index in range(error_index, max(error_index - LOOK_BACK, -1), -1):
         cause = _on_line(lines[index], index)
         if cause is not None:
             return cause
+    return None
+
+
+def has_odd_space(text: str) -> bool:
+    """Whether `text` starts with a space YAML does not count as indentation."""
+    return bool(_ODD_SPACE_RE.match(text))
+
+
+def _at_start(line: str, index: int) -> Cause | None:
+    if _TAB_INDENT_RE.match(line):
+        return Cause(index, "this line is indented with a tab",
+                     "indent with spaces only: tabs cannot be seen in GitHub's editor, so delete the space at "
+                     "the start of the line and type spaces")
+    if _ODD_SPACE_RE.match(line):
+        return Cause(index, "this line is indented with a special space (often pasted from a word processor)",
+                     "delete the space at the start of the line and type ordinary spaces")
+    if match := DASH_BULLET_RE.match(line):
+        return Cause(index, f"this list item starts with {quote(match.group(1))}, not a plain '-'",
+                     "type each item as '- item' with the ordinary hyphen key: word processors turn '-' into a "
+                     "dash or a bullet")
+    if _DASH_NO_SPACE_RE.match(line):
+        return Cause(index, "there is no space after the '-' that starts this list item",
+                     "put a space after the '-', as in '- item'")
     return None
 
 
@@ -80,15 +116,31 @@ def _on_line(line: str, index: int) -> Cause | None:
         return Cause(index, f"the apostrophe{found} ends the text in single quotes too early",
                      "put the text in double quotes instead, like \"The supplier's system\", or write the "
                      "apostrophe twice inside single quotes: 'The supplier''s system'")
-    if match := DASH_BULLET_RE.match(line):
-        return Cause(index, f"this list item starts with {quote(match.group(1))}, not a plain '-'",
-                     "type each item as '- item' with the ordinary hyphen key: word processors turn '-' into a "
-                     "dash or a bullet")
+    if match := _QUOTE_THEN_TEXT_RE.match(line):
+        mark = match.group(1)
+        other = "'" if mark == '"' else '"'
+        value = line[match.start(1):].strip()
+        shown = other + (value if len(value) <= 40 else value[:39] + "…") + other
+        return Cause(index, f"the text starts with a quoted phrase, so YAML reads only up to its closing {mark}",
+                     f"put the whole text in {'single' if other == chr(39) else 'double'} quotes, as in {shown}, "
+                     "or start the text with another word")
     if match := _NO_SPACE_RE.match(line):
         key, value = match.groups()
         return Cause(index, f"there is no space after the colon in {quote(key + ':' + value)}",
                      f"put a space after '{key}:'")
+    if match := _missing_colon().match(line):
+        return Cause(index, f"the colon after {quote(match.group(1))} is missing",
+                     f"write '{match.group(1)}: ...', with a colon and a space")
     return None
+
+
+@functools.cache
+def _missing_colon() -> re.Pattern[str]:
+    """A known field name, a space and a value, without the colon: 'status stopped', '- what It broke'."""
+    from .model import Case, Setback  # here, not at the top: the model's modules import the loader
+
+    names = "|".join(sorted({*Case.model_fields, *Setback.model_fields}, key=len, reverse=True))
+    return re.compile(rf"{_ITEM}({names})[ \t]++(?=[^\s:])")
 
 
 def _story_start(lines: list[str], error_index: int) -> int | None:

@@ -52,6 +52,14 @@ HONEST_SETBACKS = [
     "See-through bags were used for the trial, and residents would not put them out on the street.",
     "The evaluation report shows referrals fell by half because GPs were never told about the new pathway.",
     "We planned to add a second worker later, which left one person covering two towns for a year.",
+    # From an outside tester, each once refused.
+    "Nothing went to plan after the housing association changed its chief executive halfway through the pilot.",
+    "No issues were raised at the project board while rent arrears grew to eight thousand pounds.",
+    "There were no major setbacks for the council; the tenants bore them all, with two evictions.",
+    "According to the board there were no setbacks. Two tenants were evicted in the same quarter.",
+    "The pilot had no setbacks worth the name according to the board. Tenants disagreed, and two were evicted.",
+    "TODO lists were kept on paper by each worker, so nothing was shared when one of them went off sick.",
+    "Lorem ipsum text was left on the live referral form for a month before anyone noticed.",
 ]
 
 WEAK_SETBACKS = [
@@ -93,6 +101,21 @@ WEAK_SETBACKS = [
     ("To be added once the evaluation is complete.", "C108"),
     ("We will add this once the independent evaluation has reported.", "C108"),
     ("Too early to say what the setbacks are, as the work has only just begun.", "C108"),
+    # From an outside tester, each once let through.
+    ("Honestly there was not a single thing that we would call a setback on this project.", "C102"),
+    ("Cannot think of anything that went wrong, the team worked really well together throughout.", "C102"),
+    ("We experienced minimal challenges which were all resolved quickly by the team.", "C102"),
+    ("There were no setbacks. Everyone in the team worked really hard together on it.", "C102"),
+    ("Not applicable to this project as it is still in its early stages of delivery.", "C101"),
+    ("This section does not apply to our pilot, because it was a success from the start.", "C101"),
+    ("Please refer to the final evaluation report published on the council website for details.", "C107"),
+    ("Details of the setbacks can be found in the appendix to the cabinet paper from March.", "C107"),
+    ("Full information is available from the project team on request by email or phone.", "C107"),
+    ("Setbacks to follow when the project board has signed off the lessons learned log.", "C108"),
+    ("This will be completed by the project manager after the next steering group meeting.", "C108"),
+    ("Still to be written up by the team; please check back here in a few weeks.", "C108"),
+    ("xxx xxx xxx xxx xxx xxx xxx xxx xxx", "C101"),
+    ("Setback one goes here, describe what happened in a full sentence please.", "C101"),
 ]
 
 
@@ -124,6 +147,8 @@ HONEST_LESSONS = [
     "We would add a second evaluation point after six months, because the first came too early.",
     "Keep a named owner for every action, which we did not have until the second year.",
     "Not start in December: half the team was on leave in the first fortnight.",
+    "To be added to the plan from day one: a named mental health nurse who takes referrals directly.",
+    "Same again? No. We would halve the pilot area so one worker could cover it on foot.",
 ]
 
 WEAK_LESSONS = [
@@ -141,6 +166,16 @@ WEAK_LESSONS = [
     ("We will update this section later in the year.", "C108"),
     ("To be confirmed after the steering group has met.", "C108"),
     ("See the evaluation report, which covers this in full.", "C107"),
+    ("Keep doing exactly what we did, because it worked well for everyone involved.", "C103"),
+    ("Same again, the model worked and we would not change the approach at all.", "C103"),
+    ("We would do everything in the same way next time round, it was a success.", "C103"),
+    ("We would make no changes to the approach if we were to run it again.", "C103"),
+    ("Honestly I cannot think of anything we would do any differently next time.", "C103"),
+    ("Repeat the pilot in exactly the same form in another part of the district.", "C103"),
+    ("We are very happy with how things went and would run it this way again.", "C103"),
+    ("Not applicable as the pilot is still running and lessons are not yet known.", "C101"),
+    ("N/A as this project has not yet finished and we do not know yet.", "C101"),
+    ("Refer to the lessons learned log held by the programme management office.", "C107"),
 ]
 
 

@@ -55,6 +55,7 @@ def test_a_waiver_lets_it_through_and_says_so(vocabulary: Vocabulary) -> None:
     ({"rule": "C301", "field": "setbacks[0].what", "reason": REASON}, "rule", "C301 cannot be waived"),
     ({"rule": "C010", "field": "setbacks", "reason": REASON}, "rule", "C010 cannot be waived"),
     ({"rule": "C402", "field": "story", "reason": REASON}, "rule", "C402 cannot be waived"),
+    ({"rule": "C101", "field": "place", "reason": REASON}, "rule", "C101 cannot be waived for place"),
     ({"rule": "C12", "field": "setbacks[0].what", "reason": REASON}, "rule", "'C12' is not a rule code"),
     ({"rule": "C102", "field": "setbacks[3].what", "reason": REASON}, "field", "this case has no field"),
     ({"rule": "C102", "field": "setbacks[0]..what", "reason": REASON}, "field", "this case has no field"),
@@ -85,6 +86,14 @@ def test_a_waiver_that_is_no_longer_needed_is_a_warning(vocabulary: Vocabulary) 
     assert ok
     [unneeded] = problems
     assert (unneeded.code, unneeded.severity) == ("C901", "warning") and "not needed" in unneeded.message
+
+
+def test_a_waiver_for_the_wrong_rule_names_the_right_one(vocabulary: Vocabulary) -> None:
+    ok, problems = _check(vocabulary, setbacks=_setbacks(),
+                          waivers=[{"rule": "C103", "field": "setbacks[0].what", "reason": REASON}])
+    assert not ok
+    [hint] = [p.hint for p in problems if p.code == "C901"]
+    assert hint == "the rule that applies there is C102: name it instead"
 
 
 def test_the_story_can_be_waived_by_name(vocabulary: Vocabulary) -> None:
