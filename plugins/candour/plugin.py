@@ -7,6 +7,7 @@ move to another site engine touches only this file (and the templates).
 from __future__ import annotations
 
 import os
+import secrets
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -75,7 +76,12 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         self.pages: dict[str, Generated] = {}
         self.home: dict[str, Any] = {}
         self.theme_scripts: list[str] | None = None
+        #: Under `mkdocs serve` only: the nonce that lets its live-reload script, and nothing else, run.
+        self.serve_nonce: str | None = None
         self.timings = {"checking": 0.0, "pages": 0.0, "Pagefind": 0.0}
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        self.serve_nonce = secrets.token_urlsafe(18) if command == "serve" else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = FsPath(config.config_file_path).parent if config.config_file_path else FsPath.cwd()
@@ -86,6 +92,15 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         if not self.settings.cases_dir.is_dir():
             raise PluginError(f"candour: the cases folder {self.settings.cases_dir} does not exist "
                               "(set 'cases_dir' under the candour plugin in mkdocs.yml)")
+        # The theme keeps a reader's preferences (colour scheme) under `extra.scope`, and writes it into
+        # its inline scripts: one value on every page lets the policy allow them by hash, and the site's
+        # own path keeps its preferences apart from other sites on the same domain (GitHub Pages).
+        scope = security.scope_of(config.site_url)
+        if config.extra.get("scope") is None:
+            config.extra["scope"] = scope
+        elif config.extra["scope"] != scope:
+            log.warning(f"extra.scope is {config.extra['scope']!r} but the site is served under {scope!r} "
+                        "(site_url): remove extra.scope, and Candour sets it")
         if "search" in config.plugins or "material/search" in config.plugins:
             log.warning("the 'search' plugin builds a lunr index that is loaded whole on every search; "
                         "remove it from mkdocs.yml: candour indexes the site with Pagefind")
@@ -95,6 +110,12 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         # cases/ is outside docs_dir, so MkDocs would not rebuild when a case is edited.
         assert self.settings is not None
         server.watch(str(self.settings.cases_dir))
+        nonce = self.serve_nonce
+        if nonce:
+            # The live-reload script is added to each page as it is served, so the policy built into the
+            # page cannot hash it; it carries this session's nonce instead (MkDocs 1.6's injection point).
+            inject = server._inject_js_into_html
+            server._inject_js_into_html = lambda content, epoch: security.with_nonce(inject(content, epoch), nonce)  # type: ignore[method-assign]
         return server
 
     # Runs after other plugins have added their files, so a clash with a hand-written page is seen.
@@ -310,7 +331,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         if template_name == "404.html":
             self.theme_scripts = security.inline_script_hashes(output_content)
         if template_name.endswith(".html"):
-            return security.harden(output_content, self.theme_scripts or [], config.site_url or "")
+            return security.harden(output_content, self.theme_scripts or [], config.site_url or "", self.serve_nonce)
         return output_content
 
     # Last, so the policy sees the final page.
@@ -320,7 +341,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             raise PluginError("candour: the theme has no 404.html, so the theme's own inline scripts are unknown "
                               "and the Content-Security-Policy cannot allow them")
         with self._timer("pages"):
-            return security.harden(output, self.theme_scripts, config.site_url or "")
+            return security.harden(output, self.theme_scripts, config.site_url or "", self.serve_nonce)
 
     # Last, so the index covers what every other plugin wrote.
     @event_priority(-100)

@@ -24,8 +24,11 @@ _REL_RE = re.compile(r"\srel\s*+=", re.IGNORECASE)
 _HEAD_RE = re.compile(r"<head[^<>]*+>(?:\s*+<meta\s++charset=[^<>]*+>)?", re.IGNORECASE)
 
 
-def content_security_policy(script_hashes: Iterable[str]) -> str:
+def content_security_policy(script_hashes: Iterable[str], nonce: str | None = None) -> str:
+    """The policy; `nonce` only under `mkdocs serve`, for the one script its live reload adds to a page."""
     hashes = " ".join(f"'sha256-{h}'" for h in sorted(set(script_hashes)))
+    if nonce:
+        hashes += f" 'nonce-{nonce}'"
     directives = {
         "default-src": "'self'",
         # 'wasm-unsafe-eval' lets Pagefind compile its WebAssembly; it does not allow eval() of JavaScript.
@@ -72,9 +75,9 @@ def _external_rel(html: str, site_host: str) -> str:
     return _ANCHOR_RE.sub(fix, html)
 
 
-def harden(page_html: str, script_hashes: Iterable[str], site_url: str = "") -> str:
+def harden(page_html: str, script_hashes: Iterable[str], site_url: str = "", nonce: str | None = None) -> str:
     """Add the CSP and referrer meta tags to a page and `rel` to its external links."""
-    policy = content_security_policy(script_hashes)
+    policy = content_security_policy(script_hashes, nonce)
     meta = (f'\n    <meta http-equiv="Content-Security-Policy" content="{policy}">'
             f'\n    <meta name="referrer" content="{REFERRER_POLICY}">')
     head = _HEAD_RE.search(page_html)
@@ -82,3 +85,17 @@ def harden(page_html: str, script_hashes: Iterable[str], site_url: str = "") -> 
         return page_html
     hardened = page_html[: head.end()] + meta + page_html[head.end():]
     return _external_rel(hardened, urlsplit(site_url).netloc.lower())
+
+
+def scope_of(site_url: str | None) -> str:
+    """The path a site is served under ('/' at a domain's root, '/candour/' for a GitHub project site)."""
+    path = urlsplit(site_url or "").path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def with_nonce(page: bytes, nonce: str) -> bytes:
+    """The page with the last bare `<script>` (the one `mkdocs serve` adds before `</body>`) given `nonce`."""
+    at = page.rfind(b"<script>")
+    if at < 0:
+        return page
+    return page[:at] + b'<script nonce="' + nonce.encode("ascii") + b'">' + page[at + len(b"<script>"):]

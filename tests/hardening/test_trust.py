@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from candour import casebook, export, loader
+from candour import casebook, export, loader, security
 from candour.model import Case, Update
 from candour.vocabulary import Vocabulary, VocabularyError, load_vocabulary
 from tests.conftest import VOCABULARY_FILE, case_text, check_data, check_text, good, write_case
@@ -255,3 +255,21 @@ def test_a_case_cannot_borrow_the_permalink_class() -> None:
 
     html = case_body.render('## Title\n\n<a class="headerlink" href="https://example.org/">hidden</a>\n').html
     assert html.count('class="headerlink"') == 1 and 'class="headerlink" href="#title"' in html
+
+
+# --- addresses and the live-reload nonce (#11) -------------------------------------------------------
+
+@pytest.mark.parametrize(("site_url", "scope"), [
+    ("https://example.org/", "/"), ("https://example.org", "/"), ("https://x.github.io/casebook", "/casebook/"),
+    ("https://x.github.io/casebook/", "/casebook/"), (None, "/"), ("", "/"),
+])
+def test_the_theme_scope_is_the_path_the_site_is_served_under(site_url: str | None, scope: str) -> None:
+    assert security.scope_of(site_url) == scope
+
+
+def test_only_the_served_pages_reload_script_gets_the_nonce() -> None:
+    page = b"<html><script>theme()</script><body>x<script>livereload(1, 2)</script></body></html>"
+    assert security.with_nonce(page, "abc") == \
+        b'<html><script>theme()</script><body>x<script nonce="abc">livereload(1, 2)</script></body></html>'
+    assert "'nonce-abc'" in security.content_security_policy([], "abc")
+    assert "nonce" not in security.content_security_policy([])  # a published build has none
