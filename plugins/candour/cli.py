@@ -32,7 +32,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"candour: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    return int(args.run(args, settings))
+    try:
+        return int(args.run(args, settings))
+    except BrokenPipeError:  # `candour validate | head`: the reader stopped reading; no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_INVALID
 
 
 def _parser() -> argparse.ArgumentParser:

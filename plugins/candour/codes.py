@@ -120,6 +120,13 @@ _CODES = (
          passes=("We would add a second evaluation point after six months, because the first came too early.",),
          fails=("To be added once the evaluation is complete.", "Lessons will follow when the pilot ends.",
                 "We will update this section later in the year.")),
+    Code("C109", "Declines to say",
+         "'Confidential', 'we prefer not to say' or 'commercially sensitive' in place of the setback. A case is "
+         "public by design: say what you can in general terms, or keep the case as a draft until you can.",
+         waivable=True, field="setbacks.what",
+         passes=("The contract was confidential, so tenants could not see the repair times they had been promised.",),
+         fails=("Confidential, for internal use only.", "We prefer not to say what went wrong in a public document.",
+                "Commercially sensitive information, not for publication.")),
     # Fields that must agree with each other.
     Code("C201", "Dates that disagree with the status",
          "A completed or stopped case needs 'ended'; a planned or in-progress one cannot have it; 'ended' "
@@ -150,9 +157,10 @@ _CODES = (
          "frames, event attributes and links to other sites' images are not."),
     # Waivers themselves.
     Code("C901", "A waiver that cannot be used",
-         "A waiver names a rule that does not exist or cannot be waived, a field the case does not have, no "
-         "reason, or is not needed because the rule does not fire there. Waivers can be switched off for a "
-         "whole casebook."),
+         "A waiver names a rule that does not exist or cannot be waived, a field the case does not have, or gives "
+         "no real reason (a placeholder, a pointer elsewhere, a promise, or the refused text again); or it is not "
+         "needed because the rule does not fire there, or it repeats another waiver. Waivers can be switched off "
+         "for a whole casebook."),
     Code("C902", "The vocabulary file has errors", "Every case is checked against it, so it must be right first."),
 )
 

@@ -1,4 +1,4 @@
-"""Is a setback or a lesson candid? The judgement rules, C101-C108 (see `codes.py`).
+"""Is a setback or a lesson candid? The judgement rules, C101-C109 (see `codes.py`).
 
 The rule of thumb: turn an item away only for what it *says*, never for the words it uses. Honest
 writing is full of negation and quotation: "No problems were logged, because tenants kept phoning
@@ -108,7 +108,19 @@ _DENIAL_RE = re.compile(
     r"|\b(?:was|has\s++been|proved)\s++a\s++(?:complete|total|great|huge|resounding|real|big|massive|"
     r"outstanding)\s++success\b"
     r"|\bsuccess\s++(?:from\s++start\s++to\s++finish|throughout|all\s++round|from\s++the\s++start)\b"
-    r"|\bno\s++lessons\b|\b(?:free\s++(?:of|from)\s++(?:problems|issues|setbacks)|(?:problem|issue|trouble)-free)\b",
+    r"|\bno\s++lessons\b|\b(?:free\s++(?:of|from)\s++(?:problems|issues|setbacks)|(?:problem|issue|trouble)-free)\b"
+    rf"|\bnil\s++{_ADJ}{_NOUNS}\b|\ball\s++(?:fine|good|ok|okay)\b"
+    r"|\A[\W_]{0,3}+(?:none|nothing|not)\s++(?:that\s++)?(?:we|i)\s++(?:are|am|were|was)\s++aware\s++of\b"
+    r"|\bhard\s++to\s++(?:think\s++of|name|identify)\s++(?:any|anything)\b(?:\s++(?:that\s++)?went\s++"
+    r"(?:wrong|badly|awry))?|\bwent\s++(?:badly|awry)\b"
+    r"|\bdelivered\s++on\s++time,?\s++(?:and\s++)?(?:on|within)\s++budget\b"
+    r"|\ball\s++(?:the\s++)?(?:milestones|targets|objectives|outcomes|kpis|deadlines)\s++(?:were\s++)?"
+    r"(?:achieved|met|delivered|hit)\b"
+    rf"|\b(?:minor|small|the\s++usual)\s++(?:teething\s++)?{_NOUNS}\s++only\b"
+    rf"|\b{_NOUNS}\s++only,?\s++(?:which|that)\s++(?:were|was)\s++(?:all\s++)?(?:quickly\s++|easily\s++)?"
+    r"(?:resolved|overcome|addressed|fixed|sorted)\b"
+    rf"|\b(?:some|a\s++few|the\s++usual)\s++(?:\w++\s++)?{_NOUNS}\s++(?:along\s++the\s++way|as\s++(?:with|in)\s++"
+    r"any|as\s++(?:you\s++would\s++)?expect(?:ed)?)",
     re.IGNORECASE)
 _NO_CHANGE_RE = re.compile(
     r"\b(?:nothing|not\s++(?:a\s++)?thing|not\s++much|very\s++little|none)"
@@ -134,18 +146,29 @@ _NO_CHANGE_RE = re.compile(
     r"repeating)\s++(?:doing\s++)?(?:exactly\s++|just\s++)?(?:what\s++(?:we|i)\s++(?:did|do|have\s++done|"
     r"were\s++doing)|as\s++(?:we\s++(?:are|were|did)|before|planned|is|it\s++is)|the\s++same|"
     r"(?:our|the)\s++(?:approach|plan|model|way)(?=\s*+(?:[.,;:!]|\Z|as\s++it\s++was|exactly)))"
-    r"|\A[\W_]{0,3}+(?:no\s++changes?|nothing|none)\s*+(?:[,.;:!—–-]|\Z)",
+    r"|\A[\W_]{0,3}+(?:no\s++changes?|nothing|none)\s*+(?:[,.;:!—–-]|\Z)"
+    r"|\bnothing\s++(?:springs|comes)\s++to\s++mind\b|\bno\s++lessons(?:\s++as\s++such)?\b"
+    r"|\bkeep\s++(?:it|things|everything)\s++(?:just\s++)?as\s++(?:it\s++|they\s++)?(?:is|are|was|were)\b"
+    r"|\b(?:can[o’']?t|cannot|can\s++not|couldn[o’']?t|could\s++not|hard\s++to)\s++(?:really\s++)?think\s++of\s++"
+    r"(?:anything|a\s++thing)(?:\s++(?:that\s++)?(?:we|i)\s++would\s++(?:do|change)(?:\s++any)?"
+    r"(?:\s++differently)?)?"
+    r"|\b(?:replicate|repeat|reproduce|roll\s++out)\s++(?:the|our|this)\s++(?:approach|model|project|pilot|scheme)"
+    r"\s++(?:in\s++full|exactly|as\s++(?:it\s++)?(?:is|was))\b|\bwithout\s++any\s++(?:amendments?|changes?)\b",
     re.IGNORECASE)
 _POINTER_RE = re.compile(
     r"\A[\W_]{0,3}+(?:please\s++)?(?:(?:see|refer\s++to|read|check|look\s++at)\s++(?:the\s++|our\s++|my\s++)?"
     r"(?:[\w-]++\s++){0,3}?(?:above|below|attached|appendix|section|report|evaluation|link|website|board|"
     r"document|paper|summary|story|text|main|full|case|previous|earlier|following|minutes|notes|slides|"
-    r"presentation|blog|log|page|register|plan)\b"
+    r"presentation|blog|log|page|register|plan|email|emails|thread|discussion|conversation|comments?|chat|"
+    r"reasons?|pull\s++request|issue)\b"
     r"|as\s++(?:described|set\s++out|outlined|noted|mentioned|explained|detailed|discussed|stated|above|below|"
     r"per)|covered\s++(?:in|elsewhere|above|below)"
     r"|(?:full\s++|more\s++|further\s++)?(?:details?|information)(?:\s++(?:of|on|about)\s++(?:the\s++)?"
     r"[\w-]++)?\s++(?:is\s++|are\s++)?(?:can\s++be\s++found|available|held|kept|in|on|elsewhere)\b"
-    r"|available\s++on\s++request|(?:ask|contact|email)\s++(?:us|me|the\s++team)\b)",
+    r"|available\s++on\s++request|(?:ask|contact|email)\s++(?:us|me|the\s++team)\b"
+    r"|(?:any\s++|the\s++|our\s++)?(?:setbacks?|lessons?(?:\s++learned|\s++learnt)?|details?|issues|problems)\s++"
+    r"(?:are|is|were|was|have\s++been|has\s++been)\s++(?:covered|captured|recorded|set\s++out|described|"
+    r"documented|included|listed|summarised|summarized)\b)",
     re.IGNORECASE)
 _PROMISE_RE = re.compile(
     r"\A[\W_]{0,3}+(?:(?:still\s++)?to\s++be\s++(?:added|confirmed|updated|completed|written(?:\s++up)?|shared|"
@@ -162,13 +185,29 @@ _PROMISE_RE = re.compile(
     r"|will\s++be\s++(?:added|updated|shared|provided|written|completed)|coming\s++soon|watch\s++this\s++space"
     r"|(?:please\s++)?check\s++back\b"
     r"|not\s++(?:yet\s++)?(?:known|decided|written|available|clear)(?:\s++yet)?\s*+(?:[.,;:!]|\Z)"
-    r"|(?:it\s++is\s++|it's\s++|it’s\s++)?too\s++early\s++to\s++(?:say|tell))",
+    r"|(?:it\s++is\s++|it's\s++|it’s\s++)?too\s++(?:early|soon)\s++to\s++(?:say|tell)"
+    r"|(?:it\s++is\s++|it's\s++|it’s\s++)?hard\s++to\s++say\b|(?:pending|awaiting|subject\s++to)\b"
+    r"|(?:lessons?|learning|setbacks?)\s++will\s++be\s++(?:drawn\s++up|captured|agreed|identified|written|added|"
+    r"shared|collated|gathered))",
+    re.IGNORECASE)
+
+_DECLINES_RE = re.compile(
+    r"\A[\W_]{0,3}+(?:(?:we|i)(?:[’']d|\s++would)?\s++(?:prefer|rather)\s++not\s++(?:to\s++)?(?:say|share|go\s++into|"
+    r"comment|disclose|discuss)"
+    r"|(?:we|i)\s++(?:cannot|can[o’']?t|can\s++not|are\s++unable\s++to|am\s++unable\s++to|are\s++not\s++able\s++to)"
+    r"\s++(?:share|say|disclose|publish|go\s++into|discuss|comment)"
+    r"|the\s++less\s++said|no\s++comment|commercially\s++sensitive|confidential|redacted|withheld|"
+    r"not\s++for\s++(?:publication|sharing)|(?:for\s++)?internal\s++(?:use\s++)?only|sensitive\s++information)",
     re.IGNORECASE)
 
 # -- what makes an item an account, whatever else it says --------------------------------------------
 
 _CONTRAST = (r"but|however|until|although|though|yet|except|excepting|apart\s++from|other\s++than|instead|"
              r"unless|whereas|while|whilst|meanwhile|despite|even\s++so|rather")
+# A denial limited in time is the first half of a turn: 'all went smoothly at first. Then ...'.
+_TURN = (r"then|after\s++that|afterwards|at\s++first|initially|to\s++begin\s++with|early\s++on|"
+         r"for\s++the\s++first|in\s++the\s++first|at\s++the\s++start|in\s++the\s++(?:second|third|fourth|fifth|"
+         r"next|following)|sadly|unfortunately")
 # What went wrong, or that a denial was someone's belief and wrong.
 _FAILURE = (r"turned\s++out|proved|in\s++fact|in\s++reality|actually|emerged|found|discovered|"
             r"realised|realized|noticed|wrong|mistaken|false|misleading|hidden|masked|missed|"
@@ -179,20 +218,34 @@ _FAILURE = (r"turned\s++out|proved|in\s++fact|in\s++reality|actually|emerged|fou
             r"complain(?:ed|ts?)?|confus(?:ed|ing|ion)|struggl(?:ed|es?|ing)|broke|broken|refused|withdrew|"
             r"quit|stopped|overspent|overran|shortage|shortfall|harder|difficult|costly|wasted|unused|ignored|"
             r"forced|lack|lacked|lacking|reluctant|resist(?:ed|ance)?|frustrat(?:ed|ing|ion)|worse|poor|poorly|"
-            r"unclear|unable")
+            r"unclear|unable|collaps\w*+|overwhelm\w*+|swamp\w*+|breach\w*+|retir\w*+|closed|"
+            r"outstrip\w*+|unanswered|opposition|opposed|backlog|resign\w*+|vacanc\w*+|deficit|arrears|crash\w*+|"
+            r"outage|harm\w*+|dropped\s++out|pulled\s++out|walked\s++away|wall")
 # Softer words: an account in a setback ('few referrals came'), but too common to outweigh a promise.
 _FAILURE_SOFT = r"left|cut|behind|gap|gaps|low|lower|few|fewer|less|kept|had\s++to|without|too"
 # Outside a denial, any of these makes the item an account of what went wrong: a contrast, a failure,
 # a setback named ("no problems with X; the problem was Y"), a later turn ("only", "later").
-_ACCOUNT_RE = re.compile(rf"\b(?:{_CONTRAST}|{_FAILURE}|{_FAILURE_SOFT}|only|later)\b|n[’']t\b|\b{_NOUNS}\b(?!-free)",
-                         re.IGNORECASE)
+_ACCOUNT_RE = re.compile(
+    rf"\b(?:{_CONTRAST}|{_TURN}|{_FAILURE}|{_FAILURE_SOFT}|only|later)\b|n[’']t\b|\b{_NOUNS}\b(?!-free)", re.IGNORECASE)
 # After a pointer or a promise, a setback or 'later' is what a promise says, not an account.
 _SAYS_MORE_RE = re.compile(rf"\b(?:{_CONTRAST}|{_FAILURE})\b|n[’']t\b", re.IGNORECASE)
+# After a refusal to say, only a turn ('but ...') says more: the rest of a refusal names what it withholds.
+_CONTRAST_RE = re.compile(rf"\b(?:{_CONTRAST})\b", re.IGNORECASE)
 # For a lesson, words that say what would change ('Same again? No. We would halve ...').
 _CHANGE_RE = re.compile(
     rf"\b(?:{_CONTRAST}|earlier|sooner|more|fewer|less|first|before|better|properly|differently|"
     r"start|stop|add|drop|avoid|never|not|no|involve|test|ask|budget|plan\s++for|hire|recruit|train|only|"
     r"halve|double|reduce|increase|shorten|extend|simplify|split|merge|move|hand|give|pay|spend|"
+    r"change|changes|different|difference|one\s++thing|named|"
+    r"would\s++(?:have\s++)?(?:liked|wanted|preferred))\b|n[’']t\b",
+    re.IGNORECASE)
+
+
+# After a pointer or a promise in a lesson, a change named ('we would recruit earlier'); not 'more', which
+# promises say too ('we will know more').
+_CHANGE_ELSEWHERE_RE = re.compile(
+    rf"\b(?:{_CONTRAST}|earlier|sooner|fewer|differently|start|stop|avoid|never|involve|test|budget|hire|recruit|"
+    r"train|halve|double|reduce|increase|shorten|extend|simplify|split|merge|change|different|"
     r"would\s++(?:have\s++)?(?:liked|wanted|preferred))\b|n[’']t\b",
     re.IGNORECASE)
 
@@ -237,10 +290,15 @@ def judge_lesson(text: str) -> Verdict | None:
         return Verdict("C103", "this says nothing would change",
                        "name one thing the team would do differently next time, and why: earlier, more, or not at "
                        f"all. {_WAIVER[0].upper()}{_WAIVER[1:]}")
-    return _judge_elsewhere(text, _CHANGE_RE)
+    return _judge_elsewhere(text, _CHANGE_ELSEWHERE_RE)
 
 
 def _judge_elsewhere(text: str, account: re.Pattern[str]) -> Verdict | None:
+    if _says_only(text, _DECLINES_RE, _CONTRAST_RE):
+        return Verdict("C109", "this declines to say",
+                       "a case is public by design: say what you can, in general terms, or describe it without "
+                       "names; if it cannot be shared yet, keep the case as a draft ('draft: true'). "
+                       f"{_WAIVER[0].upper()}{_WAIVER[1:]}")
     if _says_only(text, _POINTER_RE, account):
         return Verdict("C107", "this points somewhere else instead of saying it",
                        "write the point itself here, in a sentence or two; put the link in 'sources'. "
@@ -250,6 +308,11 @@ def _judge_elsewhere(text: str, account: re.Pattern[str]) -> Verdict | None:
                        "write it now, or keep the case unpublished with 'draft: true' until you can. "
                        f"{_WAIVER[0].upper()}{_WAIVER[1:]}")
     return None
+
+
+def weak_reason(text: str) -> bool:
+    """Whether a waiver's reason is itself a placeholder, a pointer, a promise or a refusal."""
+    return placeholder(text) is not None or _judge_elsewhere(text, _SAYS_MORE_RE) is not None
 
 
 def placeholder_verdict(text: str, *, removable: bool, waivable: bool = True) -> Verdict | None:

@@ -120,7 +120,7 @@ def parse_case(data: bytes, display: str) -> Source:
     if len(data) > MAX_BYTES:
         return _failed(display, 1, f"the file is {len(data):,} bytes, over the limit of {MAX_BYTES:,}",
                        "a case is a few pages of text: move images and attachments out of the file")
-    if data.startswith(BOM):
+    while data.startswith(BOM):  # some editors add one each time they save
         data = data[len(BOM):]
     try:
         text = data.decode("utf-8")
@@ -204,7 +204,7 @@ def _parse_front_matter(source: Source, text: str, first_line: int, *, story_fol
         if node is None:
             source.front_matter = {}
             return
-        ok = _walk(source, node, offset, text.split("\n"))
+        ok = _walk(source, node, offset, _YAML_LINE_BREAK_RE.split(text))
         if not ok:
             return
         try:
@@ -322,10 +322,20 @@ def _walk(source: Source, root: yaml.Node, offset: _LineMap, lines: list[str]) -
     return ok
 
 
+# Where YAML breaks lines, so that its line numbers index this list.
+_YAML_LINE_BREAK_RE = re.compile("\r\n|[\n\r\x85\u2028\u2029]")
+
+
 def _lost_text(node: yaml.Node, lines: list[str]) -> tuple[int, str, str, Severity] | None:
     """Text of an unquoted value that YAML silently reads otherwise than it was written, if any:
     words after ' #' (a comment, dropped), or a '- ' line that was meant as a new item (merged)."""
     start, end = node.start_mark, node.end_mark
+    if end.line >= len(lines):
+        return None
+    if str(node.value).startswith("-") and lines[start.line].lstrip().startswith("-") and \
+            not re.match(r"-[\s-]", str(node.value)):
+        return (start.line, "there is no space after the '-' that starts this list item",
+                "put a space after the '-', as in '- item'", "error")
     for index in range(start.line + 1, min(end.line, len(lines) - 1) + 1):
         if lines[index].lstrip().startswith("- "):
             return (index, "this line is read as part of the item above, not as a new item",

@@ -204,7 +204,7 @@ class SourceLink(_Strict):
 class Waiver(_Strict):
     """A judgement rule a case sets aside for one field, with the reason, for reviewers to agree."""
 
-    rule: Text = Field(description="The code in the message, e.g. C102. Only C101 to C108 can be waived.")
+    rule: Text = Field(description="The code in the message, e.g. C102. Only C101 to C109 can be waived.")
     field: Text = Field(description="The field as the message names it, e.g. setbacks[0].what; 'story' for the "
                                     "text below the front-matter.")
     reason: Text = Field(description="Why the text is honest though the rule says otherwise, in a sentence.")

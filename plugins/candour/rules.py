@@ -13,7 +13,7 @@ from typing import Any
 
 from . import body, html_policy, judgement, privacy
 from .loader import Source
-from .model import REQUIRED, _partial_date  # the same date parsing as the model
+from .model import FIELDS, REQUIRED, _partial_date  # the same date parsing as the model
 from .problems import Path, Problem, format_path, quote
 
 #: Default for the plugin option `min_words`.
@@ -108,9 +108,27 @@ def _check_body(source: Source) -> Iterator[Problem]:
             yield Problem(source.file, source.body_line + index, (),
                           f"the story still has a placeholder ({quote(shown)})",
                           "write this part of the story in your own words, or delete the line", code="C106")
+    for index, line in _fields_in_story(source.body):
+        yield Problem(source.file, source.body_line + index, (),
+                      f"this line looks like a field ({quote(line.split(':')[0] + ':')}), but it is below the '---' "
+                      f"that ends the front-matter (line {source.body_line - 1}), so it would be published as text",
+                      "move the '---' below the last field; if the line is meant as text, start it another way",
+                      code="C002")
     for finding in body.check(source.body):
         yield Problem(source.file, source.body_line + finding.line - 1, (), finding.message, finding.hint,
                       "error" if finding.blocking else "warning", "C402")
+
+
+_FIELD_LINE_RE = re.compile(rf"(?:{'|'.join(sorted(FIELDS, key=len, reverse=True))}):(?:[ \t]|\Z)")
+
+
+def _fields_in_story(story: str) -> Iterator[tuple[int, str]]:
+    """Lines at the top of the story that are fields: the front-matter was closed too early."""
+    for index, line in enumerate(story.split("\n")[:200]):
+        if _FIELD_LINE_RE.match(line):
+            yield index, line
+        elif line.strip() and not line[0].isspace() and not line.startswith("- "):
+            return  # the story proper has begun
 
 
 def _body_line(source: Source, offset: int) -> int:

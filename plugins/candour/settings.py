@@ -32,7 +32,7 @@ class PluginOptions(BaseModel):
     min_words: StrictInt = Field(rules.MIN_WORDS, ge=1, le=200,
                                  description="Fewest words in a setback's 'what' and a lesson.")
     search: StrictBool = Field(True, description="Build the Pagefind search index.")
-    waivers: StrictBool = Field(True, description="Let a case waive a judgement rule (C101-C108) for one field, "
+    waivers: StrictBool = Field(True, description="Let a case waive a judgement rule (C101-C109) for one field, "
                                                   "with a reason; false refuses every waiver.")
 
 

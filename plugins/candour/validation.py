@@ -31,7 +31,7 @@ def check_source(source: Source, vocabulary: Vocabulary, options: rules.Options)
         model_problems = [_from_pydantic(source, error) for error in exc.errors(include_url=False)]
     rule_problems = rules.check(source, data, options)
     # A rule that fires on a value says more than the model's length or type error on it.
-    ruled = {p.path for p in rule_problems}
+    ruled = {p.path for p in [*rule_problems, *source.problems] if p.path}
     problems = [*source.problems, *(p for p in model_problems if p.path not in ruled), *rule_problems]
     problems = waivers.apply(source, data, problems, allowed=options.allow_waivers)
     problems.sort(key=lambda p: p.line)
@@ -111,7 +111,11 @@ def _from_pydantic(source: Source, error: Any) -> Problem:
         elif len(path) == 3 and path[0] == "setbacks" and " " in name.strip():
             message = "this setback has no 'what:', so its first sentence was read as a field name"
             hint = f"start it with 'what:', as in: - what: {name.strip()[:40]}"
-        if len(path) == 1 and " " in name.strip() and source.body_line > 1:
+        elif yaml_hints.DASH_BULLET_RE.match(name):
+            message = f"this list item starts with {quote(name.strip()[0])}, not a plain '-'"
+            hint = ("type the item as '- ...' with the ordinary hyphen key: word processors turn '-' into a dash "
+                    "or a bullet")
+        if len(path) == 1 and len(name.split()) >= 3 and not suggestion and source.body_line > 1:
             # Field names have no spaces: this is prose, and the story has run into the front-matter.
             return source.problem((), "the front-matter is never closed: this line looks like the start of the story",
                                   "add a line with just '---' after the last field, before the story",
@@ -132,9 +136,10 @@ def _from_pydantic(source: Source, error: Any) -> Problem:
                     else "write a single piece of text",
                     "a list": _LIST_HINT,
                     "true or false": "write true or false"}.get(want, "")
-            if want == "a list" and isinstance(value, str) and (dash := yaml_hints.DASH_BULLET_RE.match(value)):
+            dashed = next((k for k in value if isinstance(k, str)), "") if isinstance(value, dict) else value
+            if want == "a list" and isinstance(dashed, str) and (dash := yaml_hints.DASH_BULLET_RE.match(dashed)):
                 message = (f"should be a list, but its items start with {quote(dash.group(1))} instead of a plain "
-                           "'-', so they read as one piece of text")
+                           "'-', so YAML does not read them as list items")
                 hint = ("type each item on its own line as '- item', with the ordinary hyphen key: word "
                         "processors turn '-' into a dash or a bullet")
             elif want == "a list" and isinstance(value, str) and value.startswith("-"):

@@ -54,6 +54,20 @@ def parse_field(text: str) -> Path | None:
     return tuple(path) or None
 
 
+def _value(data: dict[str, Any], path: Path) -> Any:
+    node: Any = data
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
+
+
+def _same_words(a: str, b: str) -> bool:
+    return re.findall(r"\w+", a.casefold()) == re.findall(r"\w+", b.casefold())
+
+
 def _exists(data: dict[str, Any], path: Path) -> bool:
     node: Any = data
     for part in path:
@@ -71,6 +85,7 @@ def apply(source: Source, data: dict[str, Any], problems: list[Problem], *, allo
     if not isinstance(items, list) or not items:
         return problems
     result = list(problems)
+    seen: dict[tuple[str, str], int] = {}
     for index, item in enumerate(items):
         where: Path = ("waivers", index)
         if not isinstance(item, dict):
@@ -89,15 +104,24 @@ def apply(source: Source, data: dict[str, Any], problems: list[Problem], *, allo
             continue
         path = parse_field(field)
         code = rule.strip().upper()
+        key = (code, format_path(path or ()))
+        if key in seen:
+            result.append(source.problem(where, f"this waiver repeats waivers[{seen[key]}]", "remove one of them",
+                                         code="C901", severity="warning"))
+            continue
+        seen[key] = index
         matched = [i for i, p in enumerate(result) if p.code == code and p.path == path and p.severity == "error"]
         if not matched:
             shown = STORY if path == () else format_path(path or ())
             other = sorted({p.code for p in result if p.path == path and p.code in codes.WAIVABLE
                             and p.severity == "error"})
-            result.append(source.problem(
-                where, f"this waiver is not needed: {code} does not apply to {shown}",
-                f"the rule that applies there is {' and '.join(other)}: name it instead" if other
-                else "remove the waiver", code="C901", severity="warning"))
+            inside = sorted({p.field for p in result if p.code == code and p.severity == "error" and path
+                             and p.path[:len(path)] == path and p.path != path})
+            hint = (f"the rule that applies there is {' and '.join(other)}: name it instead" if other
+                    else f"{code} applies to {' and '.join(inside)}: name that field instead" if inside
+                    else "remove the waiver")
+            result.append(source.problem(where, f"this waiver is not needed: {code} does not apply to {shown}",
+                                         hint, code="C901", severity="warning"))
             continue
         for i in matched:
             result[i] = replace(result[i], severity="waived", hint=f"waived: {reason.strip()}")
@@ -123,7 +147,10 @@ def _unusable(rule: str, field: str, reason: str, data: dict[str, Any]) -> tuple
         return ("field", f"this case has no field {quote(field)}",
                 f"name the field as the message does, like setbacks[0].what, or '{STORY}' for the text below "
                 "the front-matter")
-    if len(reason.split()) < MIN_REASON_WORDS or judgement.placeholder(reason) is not None:
+    text = _value(data, path or ())
+    if len(reason.split()) < MIN_REASON_WORDS or judgement.weak_reason(reason) or \
+            (isinstance(text, str) and _same_words(reason, text)):
         return ("reason", "the reason does not say why the text is honest",
-                "say in a sentence why the rule is wrong here, so that reviewers can agree")
+                "say in a sentence, here, why the rule is wrong for this text, so that reviewers can agree: not a "
+                "placeholder, a pointer elsewhere, a promise, or the text itself again")
     return None

@@ -28,7 +28,7 @@ class Cause:
 #: How many lines above the parser's line a mistake is looked for (besides tabs and the story).
 LOOK_BACK = 3
 
-_TAB_INDENT_RE = re.compile(r"\A[ ]*+\t")
+_TAB_INDENT_RE = re.compile(r"\A[ ]*+(?:-[ ]*+)?\t")
 _ITEM = r"\A[ \t]*+(?:-[ \t]++)?"
 _CURLY_RE = re.compile(rf"{_ITEM}(?:[\w-]++[ \t]*+:[ \t]++)?([“”‘’„‚«»])")
 _NO_SPACE_RE = re.compile(rf"{_ITEM}([A-Za-z_][\w-]{{0,40}}+):([^\s:/][^\n]{{0,80}}+)")
@@ -70,6 +70,8 @@ def likely_cause(text: str, error_index: int, file_line: Callable[[int], int], *
         cause = _at_start(lines[index], index)
         if cause is not None:
             return cause
+    if cause := _indentation(lines, error_index):
+        return cause
     for index in range(error_index, -1, -1):
         if _OPEN_QUOTE_RE.match(lines[index]) and index < error_index:
             return Cause(index, "a double quote opened on this line is never closed",
@@ -81,12 +83,41 @@ def likely_cause(text: str, error_index: int, file_line: Callable[[int], int], *
     return None
 
 
+_FIELD_WITH_VALUE_RE = re.compile(r"\A([ \t]*+)(?:-[ \t]++)?[\w-]++:[ \t]++\S")
+_FIELD_OPENING_RE = re.compile(r"\A([ \t]*+)(?:-[ \t]++)?([\w-]++):[ \t]*+\Z")
+_FIELD_RE = re.compile(r"\A([ \t]*+)[\w-]++:(?:[ \t]|\Z)")
+
+
+def _indentation(lines: list[str], error_index: int) -> Cause | None:
+    """A field indented further than the one above it, or a list's text not indented under its name."""
+    for index in range(error_index, max(error_index - LOOK_BACK, 0), -1):
+        line = lines[index]
+        above = next((i for i in range(index - 1, -1, -1) if lines[i].strip()), None)
+        if above is None:
+            continue
+        mine, previous = _FIELD_RE.match(line), _FIELD_WITH_VALUE_RE.match(lines[above])
+        if mine and previous and len(mine.group(1)) > len(previous.group(1)) + (2 if "- " in lines[above] else 0):
+            return Cause(index, "this field is indented further than the field above it",
+                         "line up the start of this line with the field above it (in a setback, with 'what:')")
+        opening = _FIELD_OPENING_RE.match(lines[above])
+        if opening and line.strip() and len(line) - len(line.lstrip()) <= len(opening.group(1)) \
+                and not _FIELD_RE.match(line) and not line.lstrip().startswith(("-", "#")):
+            return Cause(index, f"this text is not indented under {quote(opening.group(2) + ':')}",
+                         f"indent it and start it with '- ', as in '  - {line.strip()[:30]}'" if opening.group(2)
+                         in ("do_differently", "what_worked", "organisations", "services", "themes", "partners")
+                         else f"put it on the same line: '{opening.group(2)}: {line.strip()[:30]}'")
+    return None
+
+
 def has_odd_space(text: str) -> bool:
     """Whether `text` starts with a space YAML does not count as indentation."""
     return bool(_ODD_SPACE_RE.match(text))
 
 
 def _at_start(line: str, index: int) -> Cause | None:
+    if re.match(r"[ ]*+-[ ]*+\t", line):
+        return Cause(index, "there is a tab after the '-' that starts this list item",
+                     "delete it and type one ordinary space: tabs cannot be seen in GitHub's editor")
     if _TAB_INDENT_RE.match(line):
         return Cause(index, "this line is indented with a tab",
                      "indent with spaces only: tabs cannot be seen in GitHub's editor, so delete the space at "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -110,3 +111,13 @@ def test_schema_command_prints_json_schema(site: Path) -> None:
     assert result.returncode == 0
     schema = json.loads(result.stdout)
     assert "setbacks" in schema["required"]
+
+
+def test_output_cut_short_by_the_reader_is_not_a_crash(site: Path) -> None:
+    for i in range(150):  # enough output to fill the pipe before the reader stops
+        write_case(site / "cases", f"broken-{i:03d}.md", good(setbacks=None, do_differently=None))
+    command = " ".join(shlex.quote(part) for part in CANDOUR) + " validate --format json | head -c 100"
+    env = {**{k: v for k, v in os.environ.items() if k != "GITHUB_STEP_SUMMARY"}, "PYTHONPATH": str(ROOT / "plugins")}
+    result = subprocess.run(["bash", "-c", "set -o pipefail; " + command], cwd=site, capture_output=True, text=True,
+                            env=env, timeout=120)
+    assert "Traceback" not in result.stderr and "BrokenPipeError" not in result.stderr, result.stderr

@@ -60,6 +60,15 @@ HONEST_SETBACKS = [
     "The pilot had no setbacks worth the name according to the board. Tenants disagreed, and two were evicted.",
     "TODO lists were kept on paper by each worker, so nothing was shared when one of them went off sick.",
     "Lorem ipsum text was left on the live referral form for a month before anyone noticed.",
+    # From a second outside tester: a denial limited in time or place, then the turn.
+    "All went smoothly for the first six weeks. Then the lead GP retired and no practice would host the clinic.",
+    "Everything went smoothly at first. Then the lead GP retired and no practice would host the clinic.",
+    "The launch went smoothly. After that, demand outstripped the two advisers within a fortnight.",
+    "Things ran without a hitch in the pilot ward. Rolled out to eight wards, the same process collapsed.",
+    "No issues at first. Then the phone line was moved to the contact centre and calls went unanswered for days.",
+    "Nothing went wrong for three months. In the fourth, a data breach exposed 30 tenants' addresses.",
+    "No problems in the first quarter. In the second, 2,000 extra calls swamped the contact centre.",
+    "Everything went to plan in Leeds. In Bradford, the same model ran into a wall of opposition from GPs.",
 ]
 
 WEAK_SETBACKS = [
@@ -116,6 +125,25 @@ WEAK_SETBACKS = [
     ("Still to be written up by the team; please check back here in a few weeks.", "C108"),
     ("xxx xxx xxx xxx xxx xxx xxx xxx xxx", "C101"),
     ("Setback one goes here, describe what happened in a full sentence please.", "C101"),
+    # From a second outside tester.
+    ("Nil issues to report during the whole of the project period.", "C102"),
+    ("It was all fine really, from start to finish, with everyone on board.", "C102"),
+    ("None that we are aware of at this point in time, thankfully.", "C102"),
+    ("Hard to think of anything that went badly, to be honest with you.", "C102"),
+    ("The project was delivered on time, on budget and to a high standard throughout.", "C102"),
+    ("All milestones were achieved and all partners were satisfied with the outcomes.", "C102"),
+    ("Minor teething problems only, which were quickly resolved by the team.", "C102"),
+    ("Some challenges along the way, as with any project of this kind.", "C102"),
+    ("We prefer not to say what went wrong in a public document.", "C109"),
+    ("We'd rather not go into that here, for obvious reasons.", "C109"),
+    ("The less said about this the better, frankly, for all concerned.", "C109"),
+    ("Commercially sensitive information, not for publication at this stage of the process.", "C109"),
+    ("Confidential, for internal use only, and not to be shared outside.", "C109"),
+    ("Redacted at the request of one of the partner organisations involved.", "C109"),
+    ("We cannot share this as it relates to an ongoing HR matter at the council.", "C109"),
+    ("Any setbacks are covered in full in the appendix to the board paper.", "C107"),
+    ("Lessons learned have been captured in the project closure report.", "C107"),
+    ("Pending the outcome of the internal review, which is due next spring.", "C108"),
 ]
 
 
@@ -149,6 +177,9 @@ HONEST_LESSONS = [
     "Not start in December: half the team was on leave in the first fortnight.",
     "To be added to the plan from day one: a named mental health nurse who takes referrals directly.",
     "Same again? No. We would halve the pilot area so one worker could cover it on foot.",
+    "Nothing would change about our aims. We would change how we told residents, starting with plain letters.",
+    "Nothing would change about our aims. Everything would change about how we told residents.",
+    "We'd do the same again, with one difference: a named lead in every school from day one.",
 ]
 
 WEAK_LESSONS = [
@@ -176,6 +207,13 @@ WEAK_LESSONS = [
     ("Not applicable as the pilot is still running and lessons are not yet known.", "C101"),
     ("N/A as this project has not yet finished and we do not know yet.", "C101"),
     ("Refer to the lessons learned log held by the programme management office.", "C107"),
+    ("Nothing springs to mind, the project was a real success for all concerned.", "C103"),
+    ("We'd keep it as is, because it worked really well for everyone involved.", "C103"),
+    ("No lessons as such, it was a very smooth and well-run project overall.", "C103"),
+    ("Can't think of anything we would do differently, to be honest with you.", "C103"),
+    ("We would replicate the approach in full without any amendments whatsoever.", "C103"),
+    ("Hard to say at this stage; we will know more after the evaluation.", "C108"),
+    ("Lessons will be drawn up by the steering group at its next meeting.", "C108"),
 ]
 
 

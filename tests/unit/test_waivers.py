@@ -62,6 +62,11 @@ def test_a_waiver_lets_it_through_and_says_so(vocabulary: Vocabulary) -> None:
     ({"rule": "C102", "field": "waivers[0].reason", "reason": REASON}, "field", "this case has no field"),
     ({"rule": "C102", "field": "setbacks[0].what", "reason": "It is fine."}, "reason", "does not say why"),
     ({"rule": "C102", "field": "setbacks[0].what", "reason": "TBC"}, "reason", "does not say why"),
+    ({"rule": "C102", "field": "setbacks[0].what", "reason": "To be added later once the reviewer has had a look."},
+     "reason", "does not say why"),
+    ({"rule": "C102", "field": "setbacks[0].what", "reason": "See the email thread with the reviewer for the reasons."},
+     "reason", "does not say why"),
+    ({"rule": "C102", "field": "setbacks[0].what", "reason": DENIAL}, "reason", "does not say why"),
 ])
 def test_a_waiver_that_cannot_be_used_is_an_error_and_waives_nothing(
         vocabulary: Vocabulary, waiver: dict[str, str], part: str, words: str) -> None:
@@ -94,6 +99,22 @@ def test_a_waiver_for_the_wrong_rule_names_the_right_one(vocabulary: Vocabulary)
     assert not ok
     [hint] = [p.hint for p in problems if p.code == "C901"]
     assert hint == "the rule that applies there is C102: name it instead"
+
+
+def test_a_waiver_for_a_whole_entry_names_the_field_inside_it(vocabulary: Vocabulary) -> None:
+    ok, problems = _check(vocabulary, setbacks=_setbacks(),
+                          waivers=[{"rule": "C102", "field": "setbacks[0]", "reason": REASON}])
+    assert not ok
+    [hint] = [p.hint for p in problems if p.code == "C901"]
+    assert hint == "C102 applies to setbacks[0].what: name that field instead"
+
+
+def test_a_repeated_waiver_says_so(vocabulary: Vocabulary) -> None:
+    waiver = {"rule": "C102", "field": "setbacks[0].what", "reason": REASON}
+    ok, problems = _check(vocabulary, setbacks=_setbacks(), waivers=[waiver, dict(waiver)])
+    assert ok
+    assert [(p.code, p.severity, p.message) for p in problems if p.code == "C901"] == [
+        ("C901", "warning", "this waiver repeats waivers[0]")]
 
 
 def test_the_story_can_be_waived_by_name(vocabulary: Vocabulary) -> None:
