@@ -39,7 +39,14 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	  else echo "The browser tests need Debian's chromium: run 'sudo apt-get install chromium'"; exit 1; fi; }
 
-test: $(STAMP) $(NODE_STAMP) chromium
+# Every dependency as a wheel, for the test that installs the built package in a fresh environment
+# with no network and no lock file (it resolves the package's own declared dependencies from here).
+WHEELHOUSE := .wheelhouse/.filled
+$(WHEELHOUSE): requirements.lock
+	$(BIN)/python -m pip wheel --quiet --disable-pip-version-check -r requirements.lock -w .wheelhouse
+	touch $@
+
+test: $(STAMP) $(NODE_STAMP) $(WHEELHOUSE) chromium
 	CANDOUR_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
 
 lint: $(STAMP)
@@ -51,7 +58,7 @@ lock: $(STAMP)
 	$(BIN)/python -m pip freeze --exclude-editable --all | grep -v '^pip==' > requirements.lock
 
 clean:
-	rm -rf $(VENV) site .pytest_cache node_modules
+	rm -rf $(VENV) site .pytest_cache node_modules .wheelhouse
 
 # The benchmark: not part of `make test`. Results go to bench-results/ and docs/performance.md.
 bench: $(STAMP) $(NODE_STAMP) chromium

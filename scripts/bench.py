@@ -132,7 +132,7 @@ def generate_case(index: int, rng: random.Random, vocabulary: dict[str, list[str
 
 
 def make_site(folder: Path, n: int, seed: int = 2026) -> None:
-    for name in ("docs", "overrides"):
+    for name in ("docs",):
         shutil.copytree(ROOT / name, folder / name)
     shutil.copy(ROOT / "mkdocs.yml", folder / "mkdocs.yml")
     (folder / "cases").mkdir()

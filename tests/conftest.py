@@ -89,7 +89,7 @@ def copy_site(dest: Path, *, with_cases: bool = True) -> Path:
     """The project's site (config, docs, templates, vocabulary) in `dest`; its example cases too, or none."""
     import shutil
 
-    for name in ("docs", "overrides"):
+    for name in ("docs",):
         shutil.copytree(ROOT / name, dest / name)
     shutil.copy(ROOT / "mkdocs.yml", dest / "mkdocs.yml")
     if with_cases:

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path as FsPath
 
-from . import authoring, casebook, present
+from . import authoring, casebook, present, scaffold
 from .loader import read_case
 from .model import ATTRIBUTIONS, SLUG_RE, STATUSES, case_schema, did_you_mean
 from .problems import FORMATS, Problem, markdown_table, render
@@ -27,6 +27,8 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.run is _init:  # a new casebook has no mkdocs.yml yet
+        return int(_init(args))
     try:
         settings = load_settings(args.config)
     except ConfigError as exc:
@@ -82,6 +84,14 @@ def _parser() -> argparse.ArgumentParser:
     stale.add_argument("--format", choices=("text", "json"), default="text")
     stale.add_argument("--today", type=_iso_date, default=None, help=argparse.SUPPRESS)
     stale.set_defaults(run=_stale)
+
+    init = commands.add_parser("init", help="create a new casebook of your own in a new folder",
+                               description="Create a casebook: mkdocs.yml, cases/ with the vocabulary and one "
+                                           "illustrative example, the home page, GitHub workflows, a Makefile "
+                                           "and a README. It builds and validates at once.")
+    init.add_argument("folder", type=FsPath, metavar="FOLDER", help="a new (or empty) folder")
+    init.add_argument("--name", help="the casebook's name, shown on every page (default: from the folder name)")
+    init.set_defaults(run=_init)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of a case's front-matter")
     schema.set_defaults(run=_schema)
@@ -337,6 +347,23 @@ def _report(problems: list[Problem], fmt: str, summary: dict[str, object]) -> No
     if fmt != "json":
         summary = {**summary, "line": f"candour: {summary['line']}"}
     print(render(problems, fmt, summary))  # type: ignore[arg-type]
+
+
+def _init(args: argparse.Namespace, settings: Settings | None = None) -> int:
+    name = args.name or args.folder.resolve().name.replace("-", " ").replace("_", " ").strip().capitalize() \
+        or "Casebook"
+    try:
+        written = scaffold.create(args.folder, name)
+    except scaffold.InitError as exc:
+        print(f"candour: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    shown = casebook.display_name(args.folder, FsPath.cwd())
+    print(f"Created the casebook {name!r} in {shown} ({len(written)} files).\n\nNext steps:\n"
+          f"  1. cd {shown} && make serve       (the site at http://127.0.0.1:8000)\n"
+          "  2. Replace the example in cases/ with your own: candour new\n"
+          "  3. make check                     (every case checked, the site built strictly)\n"
+          "  4. Put it on GitHub, and turn on Pages (Settings -> Pages -> Source: GitHub Actions).")
+    return EXIT_OK
 
 
 def _schema(args: argparse.Namespace, settings: Settings) -> int:

@@ -42,6 +42,12 @@ FILTER_INDEX_URI = f"{CASES_URI}/{casebook.FILTER_INDEX}.json"
 PAGE_SIZE = 50
 SEARCH_URI = "search/index.md"
 REFERENCE_URI = "reference.md"
+#: The package's own templates and assets, and the reader pages every casebook has (a casebook's own
+#: docs/contribute.md or docs/open-data.md replaces the package's).
+THEME_DIR = FsPath(__file__).parent / "theme"
+PAGES_DIR = FsPath(__file__).parent / "pages"
+PACKAGE_PAGES = ("contribute.md", "open-data.md")
+STYLESHEET = "assets/candour.css"
 RULES_URI = "rules.md"
 HOME_CASES = 5
 HOME_THEMES = 6
@@ -92,6 +98,13 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         if not self.settings.cases_dir.is_dir():
             raise PluginError(f"candour: the cases folder {self.settings.cases_dir} does not exist "
                               "(set 'cases_dir' under the candour plugin in mkdocs.yml)")
+        # The package's templates sit between the casebook's own (custom_dir) and the theme's, so an
+        # installed Candour needs no copy of them, and a casebook can still override any one of them.
+        dirs = config.theme.dirs
+        if str(THEME_DIR) not in dirs:
+            dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
+        if STYLESHEET not in config.extra_css:
+            config.extra_css.append(STYLESHEET)
         # The theme keeps a reader's preferences (colour scheme) under `extra.scope`, and writes it into
         # its inline scripts: one value on every page lets the policy allow them by hash, and the site's
         # own path keeps its preferences apart from other sites on the same domain (GitHub Pages).
@@ -139,6 +152,11 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         started = time.perf_counter()
         self.pages = {}
         docs_dir = FsPath(config.docs_dir)
+        for name in PACKAGE_PAGES:
+            if files.get_file_from_path(name) is None:
+                own = File.generated(config, name, content=(PAGES_DIR / name).read_text(encoding="utf-8"))
+                own.edit_uri = None  # it is the package's page, not a file in the casebook to edit
+                files.append(own)
 
         urls: dict[str, str] = {}
         for entry in self.book.cases:

@@ -1,0 +1,82 @@
+"""Candour outside this repository (#11): the built wheel, alone in a fresh virtual environment, makes a
+casebook with `candour init` that validates and builds strictly; nothing of the repository is needed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from candour import scaffold
+from tests.conftest import ROOT
+
+WHEELHOUSE = ROOT / ".wheelhouse"  # filled by `make test` from the package registry, once
+
+pytestmark = pytest.mark.slow
+
+
+def _run(command: list[str], cwd: Path, check: bool = True) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV", "GITHUB_STEP_SUMMARY")}
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=300,
+                            env={**env, "NO_MKDOCS_2_WARNING": "1"})
+    if check:
+        assert result.returncode == 0, (command, result.stdout[-2000:], result.stderr[-2000:])
+    return result
+
+
+def test_the_wheel_alone_makes_a_casebook_that_validates_and_builds(tmp_path: Path) -> None:
+    if not WHEELHOUSE.is_dir():
+        pytest.fail("the dependency wheels are missing: run 'make test', which downloads them into .wheelhouse")
+    _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w",
+          str(tmp_path / "dist"), str(ROOT)], cwd=tmp_path)
+    [wheel] = (tmp_path / "dist").glob("candour-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    assert all(n.startswith(("candour/", "candour-")) for n in names), [n for n in names if "candour" not in n]
+    assert "candour/theme/case.html" in names and "candour/starter/github/workflows/publish.yml" in names
+    # A fresh environment, and only the package's declared dependencies: no lock file, no repository.
+    _run([sys.executable, "-m", "venv", str(tmp_path / "venv")], cwd=tmp_path)
+    bin_dir = tmp_path / "venv" / "bin"
+    _run([str(bin_dir / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-index",
+          "--find-links", str(WHEELHOUSE), str(wheel)], cwd=tmp_path)
+    where = _run([str(bin_dir / "python"), "-c", "import candour; print(candour.__file__)"], cwd=tmp_path).stdout
+    assert str(tmp_path / "venv") in where
+    made = _run([str(bin_dir / "candour"), "init", "network-casebook", "--name", "Housing network casebook"],
+                cwd=tmp_path)
+    assert "Next steps" in made.stdout
+    book = tmp_path / "network-casebook"
+    checked = _run([str(bin_dir / "candour"), "validate"], cwd=book)
+    assert checked.stdout.splitlines()[-1].startswith("candour: 1 file checked: 1 published")
+    _run([str(bin_dir / "mkdocs"), "build", "--strict"], cwd=book)
+    site = book / "site"
+    for page in ("index.html", "cases/example-housing-first-pilot/index.html", "rules/index.html",
+                 "contribute/index.html", "open-data/index.html", "reference/index.html", "assets/candour.css",
+                 "cases.json", "feed.xml", "pagefind/pagefind.js"):
+        assert (site / page).is_file(), page
+    assert "Housing network casebook" in (site / "index.html").read_text(encoding="utf-8")
+    # The installed checker turns a weak case away, with its code.
+    case = book / "cases" / "example-housing-first-pilot.md"
+    case.write_text(case.read_text(encoding="utf-8").replace("illustrative: true", "illustrative: maybe"),
+                    encoding="utf-8")
+    refused = _run([str(bin_dir / "candour"), "validate"], cwd=book, check=False)
+    assert refused.returncode == 1 and " C012 illustrative:" in refused.stdout
+
+
+def test_init_refuses_a_folder_with_files_in_it(tmp_path: Path) -> None:
+    (tmp_path / "mine.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(scaffold.InitError, match="not empty"):
+        scaffold.create(tmp_path, "Casebook")
+    assert [p.name for p in tmp_path.iterdir()] == ["mine.txt"]
+
+
+def test_the_starter_is_the_reference_casebooks_in_what_they_share() -> None:
+    files = {f.path: f.text for f in scaffold.starter_files("A casebook", "9.9.9")}
+    assert files["requirements.txt"].splitlines()[-1] == "candour==9.9.9"
+    assert files["cases/vocabulary.yml"] == (ROOT / "cases" / "vocabulary.yml").read_text(encoding="utf-8")
+    assert files[".github/PULL_REQUEST_TEMPLATE.md"] == \
+        (ROOT / ".github" / "PULL_REQUEST_TEMPLATE.md").read_text(encoding="utf-8")
+    assert "illustrative: true" in files["cases/example-housing-first-pilot.md"]
+    assert not any("{{name}}" in text or "{{version}}" in text for text in files.values())
