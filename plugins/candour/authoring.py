@@ -46,6 +46,9 @@ class Answers:
     described_as: str | None = None
     contributors: list[str] = field(default_factory=list)
     sources: list[tuple[str, str]] = field(default_factory=list)
+    setbacks: list[str] = field(default_factory=list)
+    do_differently: list[str] = field(default_factory=list)
+    what_worked: list[str] = field(default_factory=list)
     draft: bool = False
     body: str = ""
 
@@ -114,17 +117,19 @@ def render_case(answers: Answers, vocabulary: Vocabulary, today: dt.date | None 
             lines += ["contributors:"]
             for name in a.contributors:
                 lines += [f"  - name: {_q(name)}", f"    role: {_todo('their role in the work')}"]
-    lines += [
-        "# setbacks: what went wrong. At least one, each in a full sentence of 8 words or more.",
-        "setbacks:",
+    lines += ["# setbacks: what went wrong. At least one, each in a full sentence of 8 words or more.",
+              "setbacks:"]
+    lines += [f"  - what: {_q(what)}" for what in a.setbacks] or [
         f"  - what: {_todo('what went wrong, in a full sentence')}",
         f"    why: {_todo('why it happened, as far as you know (or delete this line)')}",
         f"    impact: {_todo('what it cost: time, money, people, trust (or delete this line)')}",
-        f"    response: {_todo('what you did about it (or delete this line)')}",
-        "# do_differently: what you would do differently next time. At least one, 8 words or more.",
-        "do_differently:",
-        f"  - {_todo('one thing you would do differently, and why')}",
-    ]
+        f"    response: {_todo('what you did about it (or delete this line)')}"]
+    lines += ["# do_differently: what you would do differently next time. At least one, 8 words or more.",
+              "do_differently:"]
+    lines += [f"  - {_q(item)}" for item in a.do_differently] or [
+        f"  - {_todo('one thing you would do differently, and why')}"]
+    if a.what_worked:
+        lines += ["what_worked:", *(f"  - {_q(item)}" for item in a.what_worked)]
     if a.sources:
         lines += ["sources:"]
         for title, url in a.sources:

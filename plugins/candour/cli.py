@@ -14,8 +14,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path as FsPath
 
-from . import authoring, casebook, present, scaffold
-from .loader import read_case
+from . import authoring, casebook, issue_form, present, scaffold
+from .loader import UnreadableFile, read_bytes, read_case
 from .model import ATTRIBUTIONS, SLUG_RE, STATUSES, case_schema, did_you_mean
 from .problems import FORMATS, Problem, markdown_table, render
 from .settings import ConfigError, Settings, load_settings
@@ -92,6 +92,18 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("folder", type=FsPath, metavar="FOLDER", help="a new (or empty) folder")
     init.add_argument("--name", help="the casebook's name, shown on every page (default: from the folder name)")
     init.set_defaults(run=_init)
+
+    form = commands.add_parser("issue-form", help="print the 'Submit a case' issue form, made from the vocabulary",
+                               description="Print .github/ISSUE_TEMPLATE/submit-a-case.yml for this casebook's "
+                                           "vocabulary; run it again after changing the vocabulary.")
+    form.set_defaults(run=_issue_form)
+
+    issue = commands.add_parser("from-issue", help="turn a submitted issue's body into a draft case",
+                                description="Write the case a 'Submit a case' issue describes into the cases "
+                                            "folder, and print its path. Unanswered fields become TODOs.")
+    issue.add_argument("--body-file", type=FsPath, required=True, help="the issue's body, as a file")
+    issue.add_argument("--dir", type=FsPath, help="where to write it (default: the cases folder)")
+    issue.set_defaults(run=_from_issue)
 
     schema = commands.add_parser("schema", help="print the JSON Schema of a case's front-matter")
     schema.set_defaults(run=_schema)
@@ -363,6 +375,34 @@ def _init(args: argparse.Namespace, settings: Settings | None = None) -> int:
           "  2. Replace the example in cases/ with your own: candour new\n"
           "  3. make check                     (every case checked, the site built strictly)\n"
           "  4. Put it on GitHub, and turn on Pages (Settings -> Pages -> Source: GitHub Actions).")
+    return EXIT_OK
+
+
+def _issue_form(args: argparse.Namespace, settings: Settings) -> int:
+    vocabulary = _vocabulary(settings, "text")
+    if vocabulary is None:
+        return EXIT_INVALID
+    print(issue_form.form_yaml(vocabulary), end="")
+    return EXIT_OK
+
+
+def _from_issue(args: argparse.Namespace, settings: Settings) -> int:
+    vocabulary = _vocabulary(settings, "text")
+    if vocabulary is None:
+        return EXIT_INVALID
+    try:
+        body = read_bytes(args.body_file, 65_536).decode("utf-8", errors="replace")  # GitHub's limit is 65,536
+    except UnreadableFile as exc:
+        print(f"candour: {args.body_file}: {exc.message}", file=sys.stderr)
+        return EXIT_USAGE
+    slug, text = issue_form.case_from_issue(body, vocabulary)
+    folder = args.dir or settings.cases_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    path, n = folder / f"{slug}.md", 2
+    while path.exists():
+        path, n = folder / f"{slug}-{n}.md", n + 1
+    path.write_text(text, encoding="utf-8")
+    print(casebook.display_name(path, FsPath.cwd()))
     return EXIT_OK
 
 

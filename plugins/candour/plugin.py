@@ -48,6 +48,8 @@ THEME_DIR = FsPath(__file__).parent / "theme"
 PAGES_DIR = FsPath(__file__).parent / "pages"
 PACKAGE_PAGES = ("contribute.md", "open-data.md")
 STYLESHEET = "assets/candour.css"
+#: Where the Contribute page says how to send a case privately: filled from the `private_contact` option.
+PRIVATE_ROUTE = "<!-- candour:private-route -->"
 RULES_URI = "rules.md"
 HOME_CASES = 5
 HOME_THEMES = 6
@@ -59,6 +61,7 @@ class CandourConfig(Config):
     min_words = c.Type(int, default=8)
     search = c.Type(bool, default=True)
     waivers = c.Type(bool, default=True)
+    private_contact = c.Optional(c.Type(str))
 
 
 @dataclass
@@ -303,7 +306,8 @@ class CandourPlugin(BasePlugin[CandourConfig]):
     def _page_markdown(self, markdown: str, page: Page) -> str:
         generated = self.pages.get(page.file.src_uri)
         if generated is None:
-            return markdown
+            return markdown.replace(PRIVATE_ROUTE, present.private_route(self.settings.plugin.private_contact)
+                                    if self.settings else "")
         # A generated page's settings are Candour's alone, never read from any text.
         page.meta = {"template": generated.template, "hide": list(generated.hide)}
         if generated.entry is not None and generated.entry.case is not None:

