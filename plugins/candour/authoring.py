@@ -111,7 +111,7 @@ def render_case(answers: Answers, vocabulary: Vocabulary, today: dt.date | None 
         lines += ['attribution: "anonymised"',
                   f"described_as: {_q(a.described_as) if a.described_as else _todo('who you are, without names')}"]
     else:
-        lines += [f"attribution: {_q(a.attribution) if a.attribution else _q('named')}",
+        lines += [f"attribution: {_q(a.attribution) if a.attribution else _todo('named or anonymised')}",
                   f"organisations: {_list(a.organisations, 'the organisations involved')}"]
         if a.contributors:
             lines += ["contributors:"]

@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import shlex
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -362,16 +363,19 @@ def _report(problems: list[Problem], fmt: str, summary: dict[str, object]) -> No
 
 
 def _init(args: argparse.Namespace, settings: Settings | None = None) -> int:
-    name = args.name or args.folder.resolve().name.replace("-", " ").replace("_", " ").strip().capitalize() \
-        or "Casebook"
+    if args.name is not None:
+        name = args.name
+    else:  # from the folder's name, as written: 'housing-network' -> 'Housing network'
+        words = args.folder.resolve().name.replace("-", " ").replace("_", " ").strip() or "casebook"
+        name = words[0].upper() + words[1:]
     try:
         written = scaffold.create(args.folder, name)
     except scaffold.InitError as exc:
         print(f"candour: {exc}", file=sys.stderr)
         return EXIT_USAGE
     shown = casebook.display_name(args.folder, FsPath.cwd())
-    print(f"Created the casebook {name!r} in {shown} ({len(written)} files).\n\nNext steps:\n"
-          f"  1. cd {shown} && make serve       (the site at http://127.0.0.1:8000)\n"
+    print(f"Created the casebook “{name.strip()}” in {shown} ({len(written)} files).\n\nNext steps:\n"
+          f"  1. cd {shlex.quote(shown)} && make serve       (the site at http://127.0.0.1:8000)\n"
           "  2. Replace the example in cases/ with your own: candour new\n"
           "  3. make check                     (every case checked, the site built strictly)\n"
           "  4. Put it on GitHub, and turn on Pages (Settings -> Pages -> Source: GitHub Actions).")
@@ -395,7 +399,11 @@ def _from_issue(args: argparse.Namespace, settings: Settings) -> int:
     except UnreadableFile as exc:
         print(f"candour: {args.body_file}: {exc.message}", file=sys.stderr)
         return EXIT_USAGE
-    slug, text = issue_form.case_from_issue(body, vocabulary)
+    try:
+        slug, text = issue_form.case_from_issue(body, vocabulary)
+    except issue_form.NotAForm as exc:
+        print(f"candour: {exc}; nothing was written", file=sys.stderr)
+        return EXIT_INVALID
     folder = args.dir or settings.cases_dir
     folder.mkdir(parents=True, exist_ok=True)
     path, n = folder / f"{slug}.md", 2

@@ -19,6 +19,7 @@ import re
 import yaml
 
 from . import authoring
+from .casebook import RESERVED_SLUGS
 from .model import ATTRIBUTIONS, STATUSES
 from .vocabulary import Vocabulary
 
@@ -122,17 +123,27 @@ def answers(body: str) -> dict[str, str]:
         key = by_label.get(mark.group(1).strip())
         end = marks[index + 1].start() if index + 1 < len(marks) else len(body)
         value = body[mark.end():end].strip()
-        if key and value and value != _NO_RESPONSE:
+        if key and value and value != _NO_RESPONSE and key not in found:  # the form's own answer comes first
             found[key] = value
     return found
 
 
 def _terms(value: str | None, vocabulary: Vocabulary, kind: str) -> list[str]:
-    """The terms whose labels a dropdown answer holds ('Housing, Mental health'), in the vocabulary's order."""
+    """The terms a dropdown answer names ('Housing, Mental health'). An answer that is not one of the choices
+    (the body can be edited after it is sent) is kept as written, so that `validate` reports it."""
     if not value:
         return []
-    chosen = {part.strip() for part in value.split(",")}
-    return [term for term in vocabulary.allowed(kind) if vocabulary.label(kind, term) in chosen or term in chosen]
+    by_label = {vocabulary.label(kind, term): term for term in vocabulary.allowed(kind)}
+    found: list[str] = []
+    for part in (p.strip() for p in value.split(",")):
+        term = by_label.get(part, part)
+        if part and term not in found:
+            found.append(term)
+    return found
+
+
+class NotAForm(ValueError):
+    """The issue was not written with the form: there is nothing to turn into a case."""
 
 
 def _paragraphs(value: str | None) -> list[str]:
@@ -144,6 +155,9 @@ def _paragraphs(value: str | None) -> list[str]:
 def case_from_issue(body: str, vocabulary: Vocabulary, today: dt.date | None = None) -> tuple[str, str]:
     """(slug, case file text) from a submitted issue's body. Unanswered fields become TODOs for `validate`."""
     got = answers(body)
+    if not {"title", "setbacks", "do_differently"} & got.keys():
+        raise NotAForm("this issue was not written with the 'Submit a case' form (none of its questions is "
+                       "answered): ask the contributor to use the form, or write the case from it by hand")
     status = next((s for s, label in _STATUS_LABELS.items() if label == got.get("status")), None)
     attribution = next((a for a, label in _ATTRIBUTION_LABELS.items() if label == got.get("attribution")), None)
     region = _terms(got.get("region"), vocabulary, "regions")
@@ -160,4 +174,6 @@ def case_from_issue(body: str, vocabulary: Vocabulary, today: dt.date | None = N
         do_differently=_paragraphs(got.get("do_differently")), what_worked=_paragraphs(got.get("what_worked")),
         body=got.get("story", ""))
     slug = authoring.slugify(case.title or "submitted-case")
+    if slug in RESERVED_SLUGS:
+        slug += "-case"
     return slug, authoring.render_case(case, vocabulary, today)

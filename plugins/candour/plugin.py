@@ -101,6 +101,11 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         if not self.settings.cases_dir.is_dir():
             raise PluginError(f"candour: the cases folder {self.settings.cases_dir} does not exist "
                               "(set 'cases_dir' under the candour plugin in mkdocs.yml)")
+        # The theme writes the site's name into HTML attributes unescaped (partials/nav.html): a pull
+        # request could change it, so it is plain text without the characters that end an attribute.
+        problem = security.site_name_problem(config.site_name)
+        if problem:
+            raise PluginError(f"candour: site_name in mkdocs.yml {problem}")
         # The package's templates sit between the casebook's own (custom_dir) and the theme's, so an
         # installed Candour needs no copy of them, and a casebook can still override any one of them.
         dirs = config.theme.dirs

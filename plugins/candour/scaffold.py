@@ -9,9 +9,14 @@ templates, assets and the Contribute and Open data pages come from the installed
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path as FsPath
+
+from . import issue_form, security
+from .vocabulary import Vocabulary, load_vocabulary
 
 STARTER = FsPath(__file__).parent / "starter"
 #: Starter files stored under another name in the package (a dot-file or dot-folder would be skipped
@@ -38,11 +43,15 @@ def candour_version() -> str:
         return "0"
 
 
-def starter_files(name: str, pinned: str | None = None) -> list[Starter]:
+def starter_files(name: str, pinned: str | None = None, vocabulary: Vocabulary | None = None) -> list[Starter]:
     """Every file of a new casebook called `name`, with its text."""
-    if not name.strip() or any(ch in name for ch in "\n\r\t") or len(name) > 80:
-        raise InitError("the name must be one line of up to 80 characters, like \"Housing network casebook\"")
-    quoted = name.strip().replace("\\", "\\\\").replace('"', '\\"')  # inside mkdocs.yml's double quotes
+    name = name.strip()
+    problem = security.site_name_problem(name)
+    if problem:
+        raise InitError(f"the name {problem}; for example \"Housing network casebook\"")
+    quoted = name.replace("\\", "\\\\")  # inside mkdocs.yml's double quotes (no '"' gets this far)
+    as_markdown = html.escape(name, quote=False)
+    as_markdown = re.sub(r"([\\`*_{}\[\]()#+\-.!|])", r"\\\1", as_markdown)  # shown as typed, never as markup
     files = []
     for path in sorted(p for p in STARTER.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         relative = path.relative_to(STARTER).as_posix()
@@ -50,15 +59,21 @@ def starter_files(name: str, pinned: str | None = None) -> list[Starter]:
         target = _RENAMED.get(first, first) + (f"/{rest}" if rest else "")
         text = path.read_text(encoding="utf-8")
         if relative in _FILLED:
-            text = text.replace("{{name}}", quoted if relative == "mkdocs.yml" else name.strip())
+            text = text.replace("{{name}}", {"mkdocs.yml": quoted, "requirements.txt": name}.get(relative,
+                                                                                              as_markdown))
             text = text.replace("{{version}}", pinned or candour_version())
         files.append(Starter(target, text))
-    return files
+    # The "Submit a case" form, made from the casebook's vocabulary, as `candour issue-form` makes it.
+    vocabulary = vocabulary or load_vocabulary(STARTER / "cases" / "vocabulary.yml", "cases/vocabulary.yml")
+    files.append(Starter(".github/ISSUE_TEMPLATE/submit-a-case.yml", issue_form.form_yaml(vocabulary)))
+    return sorted(files, key=lambda f: f.path)
 
 
 def create(folder: FsPath, name: str, pinned: str | None = None) -> list[FsPath]:
     """Write a new casebook into `folder` (new, or empty); return the files written."""
-    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+    if folder.is_symlink():
+        raise InitError(f"{folder} is a symbolic link: give the real folder, or a new one")
+    if folder.exists() and not folder.is_dir():
         raise InitError(f"{folder} exists and is not a folder")
     if folder.is_dir() and any(folder.iterdir()):
         raise InitError(f"{folder} is not empty: choose a new folder, so nothing of yours is overwritten")

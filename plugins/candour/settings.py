@@ -76,6 +76,9 @@ def _check_options(options: dict[str, Any]) -> PluginOptions:
                 hint = did_you_mean(name, list(PluginOptions.model_fields))
                 messages.append(f"'{name}' is not an option of the candour plugin"
                                 f" ({hint or 'allowed: ' + ', '.join(PluginOptions.model_fields)})")
+            elif name == "private_contact" and error["type"] == "string_pattern_mismatch":
+                messages.append(f"the option 'private_contact' must be an email address (cases@network.example) or "
+                                f"an https:// address, not {error['input']!r}")
             else:
                 field = PluginOptions.model_fields.get(name)
                 what = f" ({field.description[0].lower()}{field.description[1:].rstrip('.')})" \

@@ -49,7 +49,7 @@ def test_new_writes_a_case_that_fails_until_the_todos_are_written(site: Path) ->
     lines = checked.stdout.splitlines()[:-1]
     story = [line for line in lines if ": C106 the story still has a placeholder ('TODO: the story" in line]
     fields = {line.split(": ")[1].split(" ", 1)[1] for line in lines if line not in story}
-    assert fields == {"summary", "started", "ended", "place", "organisations[0]", "setbacks[0].what",
+    assert fields == {"summary", "started", "ended", "place", "attribution", "organisations[0]", "setbacks[0].what",
                       "setbacks[0].why", "setbacks[0].impact", "setbacks[0].response", "do_differently[0]"}
     assert len(story) == 1  # the story's own TODO, on its line
     # Writing the TODOs makes it valid.

@@ -80,3 +80,15 @@ def test_the_starter_is_the_reference_casebooks_in_what_they_share() -> None:
         (ROOT / ".github" / "PULL_REQUEST_TEMPLATE.md").read_text(encoding="utf-8")
     assert "illustrative: true" in files["cases/example-housing-first-pilot.md"]
     assert not any("{{name}}" in text or "{{version}}" in text for text in files.values())
+
+
+@pytest.mark.parametrize("name", ['Housing "North"', "Net\u202eevil", "A <b>bold</b> casebook", "x" * 81, " "])
+def test_a_casebook_name_that_would_change_the_page_is_refused(name: str) -> None:
+    with pytest.raises(scaffold.InitError):
+        scaffold.starter_files(name)
+
+
+def test_a_casebook_name_is_shown_as_typed_never_as_markup() -> None:
+    files = {f.path: f.text for f in scaffold.starter_files("Tenants & *North* [net](javascript:x)", "1")}
+    assert "# Tenants &amp; \\*North\\* \\[net\\]\\(javascript:x\\)" in files["docs/index.md"]
+    assert ".github/ISSUE_TEMPLATE/submit-a-case.yml" in files and ".github/workflows/case-from-issue.yml" in files

@@ -91,3 +91,26 @@ def test_the_private_route_names_the_casebooks_own_address() -> None:
         except ConfigError:
             continue
         raise AssertionError(f"{bad!r} was accepted")
+
+
+def test_an_unclear_answer_is_left_for_the_submitter_never_guessed(vocabulary: Vocabulary) -> None:
+    for attribution in ("anonymised", "Both", "We'd rather not be named", issue_form._NO_RESPONSE):
+        _, text = issue_form.case_from_issue(body(attribution=attribution), vocabulary)
+        data = yaml.safe_load(text.split("---")[1])
+        assert data["attribution"].startswith("TODO"), attribution  # never 'named' by default
+        assert any(" C013 attribution:" in line for line in _check(text, vocabulary))
+    _, text = issue_form.case_from_issue(body(services="Housing, Rocket science", region="Narnia"), vocabulary)
+    data = yaml.safe_load(text.split("---")[1])
+    assert data["services"] == ["housing", "Rocket science"] and data["region"] == "Narnia"  # reported, not dropped
+    problems = _check(text, vocabulary)
+    assert any("'Rocket science' is not one of the services" in p for p in problems)
+    assert any("'Narnia' is not one of the regions" in p for p in problems)
+
+
+def test_a_body_not_written_with_the_form_is_refused(vocabulary: Vocabulary) -> None:
+    import pytest
+
+    with pytest.raises(issue_form.NotAForm):
+        issue_form.case_from_issue("Hello, I want to share a case about our pilot.", vocabulary)
+    slug, _ = issue_form.case_from_issue(body(title="Index"), vocabulary)
+    assert slug == "index-case"  # never a name the site uses itself
