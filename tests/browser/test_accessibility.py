@@ -32,6 +32,7 @@ PAGES: dict[str, tuple[str, Callable[[Page], None] | None]] = {
     "open-data": ("open-data/", None),
     "contribute": ("contribute/", None),
     "reference": ("reference/", None),
+    "rules": ("rules/", None),
 }
 
 
