@@ -34,6 +34,7 @@ class Verdict:
 
 #: Where a waiver is the way through, for the judgement rules' hints.
 _WAIVER = "if it is honest and still refused, a reviewer can agree a waiver"
+_WAIVER_SENTENCE = _WAIVER[0].upper() + _WAIVER[1:]
 
 # Text in quotes is something someone else wrote or said: never the contributor's own claim.
 _QUOTED_RE = re.compile(
@@ -275,22 +276,22 @@ def _says_only(text: str, pattern: re.Pattern[str], account: re.Pattern[str]) ->
     return not account.search(rest)
 
 
+_DENIES = Verdict("C102", "this says nothing went wrong",
+                  "describe one thing that was harder, slower or costlier than planned; if the next sentence says "
+                  f"what did go wrong, put it in this item too. {_WAIVER_SENTENCE}")
+_NO_CHANGE = Verdict("C103", "this says nothing would change",
+                     "name one thing the team would do differently next time, and why: earlier, more, or not at "
+                     f"all. {_WAIVER_SENTENCE}")
+
+
 def judge_setback(text: str) -> Verdict | None:
     """Whether a setback's 'what' says something went wrong: None when it does."""
-    if _says_only(text, _DENIAL_RE, _ACCOUNT_RE):
-        return Verdict("C102", "this says nothing went wrong",
-                       "describe one thing that was harder, slower or costlier than planned; if the next sentence "
-                       f"says what did go wrong, put it in this item too. {_WAIVER[0].upper()}{_WAIVER[1:]}")
-    return _judge_elsewhere(text, _SAYS_MORE_RE)
+    return _DENIES if _says_only(text, _DENIAL_RE, _ACCOUNT_RE) else _judge_elsewhere(text, _SAYS_MORE_RE)
 
 
 def judge_lesson(text: str) -> Verdict | None:
     """Whether a 'do differently' item names a change: None when it does."""
-    if _says_only(text, _NO_CHANGE_RE, _CHANGE_RE):
-        return Verdict("C103", "this says nothing would change",
-                       "name one thing the team would do differently next time, and why: earlier, more, or not at "
-                       f"all. {_WAIVER[0].upper()}{_WAIVER[1:]}")
-    return _judge_elsewhere(text, _CHANGE_ELSEWHERE_RE)
+    return _NO_CHANGE if _says_only(text, _NO_CHANGE_RE, _CHANGE_RE) else _judge_elsewhere(text, _CHANGE_ELSEWHERE_RE)
 
 
 def _judge_elsewhere(text: str, account: re.Pattern[str]) -> Verdict | None:
@@ -298,15 +299,15 @@ def _judge_elsewhere(text: str, account: re.Pattern[str]) -> Verdict | None:
         return Verdict("C109", "this declines to say",
                        "a case is public by design: say what you can, in general terms, or describe it without "
                        "names; if it cannot be shared yet, keep the case as a draft ('draft: true'). "
-                       f"{_WAIVER[0].upper()}{_WAIVER[1:]}")
+                       + _WAIVER_SENTENCE)
     if _says_only(text, _POINTER_RE, account):
         return Verdict("C107", "this points somewhere else instead of saying it",
                        "write the point itself here, in a sentence or two; put the link in 'sources'. "
-                       f"{_WAIVER[0].upper()}{_WAIVER[1:]}")
+                       + _WAIVER_SENTENCE)
     if _says_only(text, _PROMISE_RE, account):
         return Verdict("C108", "this promises to write it later",
                        "write it now, or keep the case unpublished with 'draft: true' until you can. "
-                       f"{_WAIVER[0].upper()}{_WAIVER[1:]}")
+                       + _WAIVER_SENTENCE)
     return None
 
 
@@ -324,5 +325,5 @@ def placeholder_verdict(text: str, *, removable: bool, waivable: bool = True) ->
     hint = "replace it with the real text, or remove it" if removable else "replace it with the real text"
     if waivable and not found.upper().startswith("TODO"):  # a TODO the tools wrote is never quoted text
         hint += ("; if you are quoting what someone wrote (a letter, a form, a label), put those words in quotes "
-                 f"within your sentence. {_WAIVER[0].upper()}{_WAIVER[1:]}")
+                 f"within your sentence. {_WAIVER_SENTENCE}")
     return Verdict("C101", f"{quote(found)} is a placeholder", hint)
