@@ -28,7 +28,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
-from . import body, casebook, codes, export, present, search, security
+from . import authoring, body, casebook, codes, export, present, search, security
 from .casebook import Casebook, Entry
 from .model import case_schema
 from .settings import DEFAULT_CASES_DIR, DEFAULT_VOCABULARY, ConfigError, Settings
@@ -46,10 +46,12 @@ REFERENCE_URI = "reference.md"
 #: docs/contribute.md or docs/open-data.md replaces the package's).
 THEME_DIR = FsPath(__file__).parent / "theme"
 PAGES_DIR = FsPath(__file__).parent / "pages"
-PACKAGE_PAGES = ("contribute.md", "open-data.md")
+PACKAGE_PAGES = ("contribute.md", "open-data.md", "maintainers.md")
 STYLESHEET = "assets/candour.css"
 #: Where the Contribute page says how to send a case privately: filled from the `private_contact` option.
 PRIVATE_ROUTE = "<!-- candour:private-route -->"
+#: Where the Contribute page shows the blank case template, also offered as a download.
+CASE_TEMPLATE, CASE_TEMPLATE_URI = "<!-- candour:case-template -->", "case-template.txt"
 RULES_URI = "rules.md"
 HOME_CASES = 5
 HOME_THEMES = 6
@@ -85,6 +87,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         self.pages: dict[str, Generated] = {}
         self.home: dict[str, Any] = {}
         self.theme_scripts: list[str] | None = None
+        self.case_template = ""
         #: Under `mkdocs serve` only: the nonce that lets its live-reload script, and nothing else, run.
         self.serve_nonce: str | None = None
         self.timings = {"checking": 0.0, "pages": 0.0, "Pagefind": 0.0}
@@ -160,6 +163,9 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         started = time.perf_counter()
         self.pages = {}
         docs_dir = FsPath(config.docs_dir)
+        # The blank case: what `candour new --no-input` writes, never marked illustrative.
+        self.case_template = authoring.render_case(authoring.Answers(), self.vocabulary)
+        files.append(File.generated(config, CASE_TEMPLATE_URI, content=self.case_template))
         for name in PACKAGE_PAGES:
             if files.get_file_from_path(name) is None:
                 own = File.generated(config, name, content=(PAGES_DIR / name).read_text(encoding="utf-8"))
@@ -311,8 +317,9 @@ class CandourPlugin(BasePlugin[CandourConfig]):
     def _page_markdown(self, markdown: str, page: Page) -> str:
         generated = self.pages.get(page.file.src_uri)
         if generated is None:
-            return markdown.replace(PRIVATE_ROUTE, present.private_route(self.settings.plugin.private_contact)
-                                    if self.settings else "")
+            contact = self.settings.plugin.private_contact if self.settings else None
+            return markdown.replace(PRIVATE_ROUTE, present.private_route(contact)).replace(
+                CASE_TEMPLATE, present.case_template_block(self.case_template, CASE_TEMPLATE_URI))
         # A generated page's settings are Candour's alone, never read from any text.
         page.meta = {"template": generated.template, "hide": list(generated.hide)}
         if generated.entry is not None and generated.entry.case is not None:

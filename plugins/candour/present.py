@@ -211,6 +211,13 @@ def facets(listing: list[dict[str, Any]], vocabulary: Vocabulary) -> list[dict[s
     return out
 
 
+def case_template_block(template: str, download: str) -> str:
+    """The Contribute page's blank case: a code block (the theme adds a copy button) and a download link."""
+    return (f"[Download the blank case]({download}){{: download=\"new-case.md\" }}, or copy it (the button at the "
+            "top right of the box copies it all), and save it in the `cases` folder as `your-case-name.md`:\n\n"
+            f"````markdown\n{template.rstrip()}\n````\n")
+
+
 def private_route(contact: str | None) -> str:
     """The Contribute page's words for sending a case privately, to the address the casebook set."""
     if not contact:

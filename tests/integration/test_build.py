@@ -262,3 +262,15 @@ def test_reserved_ids_cover_every_id_a_case_page_has_outside_its_story(built_sit
         outside = set(re.findall(r'\sid="([^"]+)"', page)) - set(re.findall(r'\sid="([^"]+)"', story))
         for element_id in outside:
             assert element_id.startswith("__") or html_policy.safe_id(element_id) != element_id, element_id
+
+
+def test_the_contribute_page_offers_the_blank_case_to_copy_and_download(built_site: Path) -> None:
+    page = (built_site / "contribute" / "index.html").read_text(encoding="utf-8")
+    assert 'download="new-case.md" href="../case-template.txt"' in page
+    template = (built_site / "case-template.txt").read_text(encoding="utf-8")
+    assert "illustrative" not in template  # a copied template is never marked fictional
+    shown = html.unescape(re.sub(r"<[^<>]*+>", "", page))
+    assert all(line in shown for line in template.splitlines()[:8])  # shown in a code block to copy
+    assert "candour:private-route" not in page and "candour:case-template" not in page
+    assert "has not set up a private address" in page  # this casebook sets no private_contact
+    assert (built_site / "maintainers" / "index.html").is_file()
