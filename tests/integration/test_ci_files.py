@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import yaml
 
+from candour import scaffold
 from tests.conftest import ROOT, good, write_case
 
 from .test_cli import run, site  # noqa: F401  (the fixture)
@@ -128,3 +130,28 @@ def test_templates_exist() -> None:
     for name in ("submit-a-case.yml", "report-a-problem.yml"):
         form = yaml.safe_load((ROOT / ".github" / "ISSUE_TEMPLATE" / name).read_text())
         assert form["name"] and form["body"]
+
+
+def test_the_published_pre_commit_hook_installs_and_runs_from_a_clone(tmp_path: Path) -> None:
+    """`pre-commit try-repo` installs the hook as a casebook's pre-commit would: from a clone of this
+    repository, into its own environment (offline: the dependency wheels `make test` downloads)."""
+    wheelhouse = ROOT / ".wheelhouse"
+    assert wheelhouse.is_dir(), "the dependency wheels are missing: run 'make test', which downloads them"
+    clone = tmp_path / "candour"
+    subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True, capture_output=True)
+    book = tmp_path / "book"
+    scaffold.create(book, "Hook test casebook")
+    subprocess.run(["git", "init", "--quiet", str(book)], check=True)
+    subprocess.run(["git", "add", "."], cwd=book, check=True)
+    env = {**{k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")},
+           "PIP_NO_INDEX": "1", "PIP_FIND_LINKS": str(wheelhouse), "PRE_COMMIT_HOME": str(tmp_path / "cache"),
+           "NO_MKDOCS_2_WARNING": "1"}
+    pre_commit = [str(ROOT / ".venv" / "bin" / "pre-commit"), "try-repo", str(clone), "candour-validate", "--files"]
+    case = "cases/example-housing-first-pilot.md"
+    passed = subprocess.run([*pre_commit, case], cwd=book, env=env, capture_output=True, text=True, timeout=600)
+    assert passed.returncode == 0, passed.stdout[-3000:] + passed.stderr[-2000:]
+    path = book / case
+    path.write_text(path.read_text(encoding="utf-8").replace("illustrative: true", "illustrative: maybe"),
+                    encoding="utf-8")
+    failed = subprocess.run([*pre_commit, case], cwd=book, env=env, capture_output=True, text=True, timeout=600)
+    assert failed.returncode == 1 and " C012 illustrative:" in failed.stdout, failed.stdout[-3000:]
