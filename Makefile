@@ -10,7 +10,7 @@ NODE_STAMP := node_modules/.installed
 CHROMIUM   := /usr/bin/chromium
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: serve test build validate lint bench lock clean chromium
+.PHONY: serve test corpora build validate lint bench lock clean chromium
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Candour needs Python 3.11 or newer"; exit 1; }
@@ -47,7 +47,13 @@ $(WHEELHOUSE): requirements.lock
 	touch $@
 
 test: $(STAMP) $(NODE_STAMP) $(WHEELHOUSE) chromium
-	CANDOUR_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest
+	CANDOUR_CHROMIUM=$(CHROMIUM) $(BIN)/python -m pytest -m "not corpus"
+
+# The runs over outside data next to this checkout (../shared: the YAML test suite, 60 real
+# lessons-learned posts). Not part of `make test`, which needs nothing outside the repository.
+corpora: $(STAMP)
+	@test -d ../shared/data || { echo "../shared/data is not next to this checkout"; exit 1; }
+	$(BIN)/python -m pytest -m corpus
 
 lint: $(STAMP)
 	$(BIN)/ruff check plugins tests scripts

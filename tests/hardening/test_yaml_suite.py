@@ -14,6 +14,8 @@ from candour.casebook import check_file
 from candour.vocabulary import Vocabulary
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.corpus  # outside data: `make corpora`, not `make test`
+
 SUITE = ROOT.parent / "shared" / "data" / "yaml-test-suite"
 FILES = sorted(SUITE.glob("*/*.yaml"))
 SECONDS_PER_FILE = 5

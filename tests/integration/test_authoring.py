@@ -85,6 +85,7 @@ def test_new_asks_in_a_terminal(site: Path) -> None:  # noqa: F811
     assert data["organisations"] == ["Harrowfield Council"]
 
 
+@pytest.mark.corpus
 @pytest.mark.skipif(not REAL_POSTS, reason="the shared real posts are not next to this checkout")
 def test_import_every_real_post(vocabulary: Vocabulary) -> None:
     assert len(REAL_POSTS) == 60

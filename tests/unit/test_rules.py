@@ -141,6 +141,7 @@ def _real_sentences(pattern: str) -> list[str]:
     return found
 
 
+@pytest.mark.corpus
 def test_real_lessons_learned_sentences_are_not_turned_away() -> None:
     """Every sentence of 60 real lessons-learned posts, judged as a setback, a lesson and for placeholders.
 
