@@ -78,12 +78,12 @@ def form_yaml(vocabulary: Vocabulary) -> str:
         "labels": ["case proposal"],
         "body": [
             {"type": "markdown", "attributes": {"value": (
-                "**This issue is public**, and it shows your GitHub account. For an **anonymised** case, do not "
-                "use this form: use the private route on the site's Contribute page.\n\n"
+                "**This issue is public**, and it shows your GitHub account. For an **anonymised** case, use an "
+                "account that does not identify you, or the private route on the site's Contribute page.\n\n"
                 "A case says what went wrong and what you would do differently: that is the part the next team "
-                "can use. Write in plain sentences; you do not need to know any format. When a maintainer adds "
-                "the label *case submission*, a draft is made from your answers and checked, and the result is "
-                "posted here.")}},
+                "can use. Write in plain sentences; you do not need to know any format. A maintainer then turns "
+                "your answers into a draft case, the check reads it, and what it finds is posted here for you "
+                "to answer. If the check objects to something true, say so here: a person decides.")}},
             text("title", "input", "What was tried, and where (10 to 150 characters)."),
             text("summary", "textarea", "20 to 120 words: what was tried, where, and how it went."),
             dropdown("status", [_STATUS_LABELS[s] for s in STATUSES]),

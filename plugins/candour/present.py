@@ -221,8 +221,8 @@ def case_template_block(template: str, download: str) -> str:
 def private_route(contact: str | None) -> str:
     """The Contribute page's words for sending a case privately, to the address the casebook set."""
     if not contact:
-        return ("This casebook has not set up a private address yet: ask its maintainers (their contact is on "
-                "the project's GitHub page), and they will write the case up with you.")
+        return ("This casebook has not set up a private address yet. You can still share an anonymised case with "
+                "the form, from a GitHub account that does not identify you (a new free account is enough).")
     # Validated by the plugin's options (an email address or an https:// address): no Markdown in it.
     target = contact if contact.startswith(("https://", "mailto:")) else f"mailto:{contact}"
     shown = contact.removeprefix("mailto:")

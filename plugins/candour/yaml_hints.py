@@ -41,6 +41,8 @@ _ODD_SPACE_RE = re.compile(r"\A[ \t]*+([\u00a0\u2000-\u200b\u202f\u205f\u3000\uf
 _DASH_NO_SPACE_RE = re.compile(r"\A[ \t]*+-(?=[^\s-])")
 # A value that starts with a quoted phrase and goes on: YAML ends the value at the closing quote.
 _QUOTE_THEN_TEXT_RE = re.compile(rf"{_ITEM}(?:[\w-]++[ \t]*+:[ \t]++)?([\"'])[^\"'\n]*+\1[ \t]++[^\s#]")
+# Text in double quotes that holds another double quote: '"a 12-month "early warning" pilot"'.
+_INNER_QUOTE_RE = re.compile(rf"{_ITEM}(?:[\w-]++[ \t]*+:[ \t]++)?\"[^\"\n]*+\"(\w[^\"\n]{{0,40}}+)")
 # A double quote opened on a line and not closed on it.
 _OPEN_QUOTE_RE = re.compile(rf"{_ITEM}(?:[\w-]++[ \t]*+:[ \t]++)?\"(?:[^\"\\\n]|\\.)*+\Z")
 # A Markdown heading or a line of prose at the margin: the story, read as front-matter.
@@ -147,6 +149,12 @@ def _on_line(line: str, index: int) -> Cause | None:
         return Cause(index, f"the apostrophe{found} ends the text in single quotes too early",
                      "put the text in double quotes instead, like \"The supplier's system\", or write the "
                      "apostrophe twice inside single quotes: 'The supplier''s system'")
+    if match := _INNER_QUOTE_RE.match(line):
+        inner = match.group(1).split('"')[0].strip()
+        return Cause(index, f"the text is in double quotes and also contains double quotes (around {quote(inner)}), "
+                            "which end it early",
+                     "put the whole text in single quotes instead ('...'), or use ‘curly’ or “curly” quotes "
+                     "inside it")
     if match := _QUOTE_THEN_TEXT_RE.match(line):
         mark = match.group(1)
         other = "'" if mark == '"' else '"'
