@@ -208,7 +208,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         self._add(files, config, REFERENCE_URI, Generated("reference.html", "Field reference", {
             "fields": present.field_reference(case_schema(self.vocabulary))}, hide=("toc",)))
         self._add(files, config, RULES_URI, Generated("rules.html", "Rules and codes", {
-            "rules": codes.reference(), "waivers_allowed": self.config.waivers}, hide=("toc",)))
+            "rules": codes.reference(), "waivers_allowed": settings.plugin.waivers}, hide=("toc",)))
         self._add_data_files(files, config, [(e.slug, e.case, urls[e.slug]) for e in self.book.cases])
         themes = sorted((t for t in terms["themes"] if t["setbacks"]), key=lambda t: (-t["setbacks"], t["term"]))
         self.home = {

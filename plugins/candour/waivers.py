@@ -54,13 +54,18 @@ def parse_field(text: str) -> Path | None:
     return tuple(path) or None
 
 
-def _value(data: dict[str, Any], path: Path) -> Any:
+_MISSING = object()
+
+
+def _value(data: dict[str, Any], path: Path, missing: Any = None) -> Any:
+    """The value at `path` in the front-matter, or `missing` when there is none."""
     node: Any = data
     for part in path:
-        try:
+        if (isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node)) or \
+                (isinstance(part, str) and isinstance(node, dict) and part in node):
             node = node[part]
-        except (KeyError, IndexError, TypeError):
-            return None
+        else:
+            return missing
     return node
 
 
@@ -69,14 +74,7 @@ def _same_words(a: str, b: str) -> bool:
 
 
 def _exists(data: dict[str, Any], path: Path) -> bool:
-    node: Any = data
-    for part in path:
-        found = (isinstance(part, int) and isinstance(node, list) and part < len(node)) or \
-            (isinstance(part, str) and isinstance(node, dict) and part in node)
-        if not found:
-            return False
-        node = node[part]
-    return True
+    return _value(data, path, _MISSING) is not _MISSING
 
 
 def apply(source: Source, data: dict[str, Any], problems: list[Problem], *, allowed: bool) -> list[Problem]:
