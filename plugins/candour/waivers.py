@@ -61,11 +61,11 @@ def _value(data: dict[str, Any], path: Path, missing: Any = None) -> Any:
     """The value at `path` in the front-matter, or `missing` when there is none."""
     node: Any = data
     for part in path:
-        if (isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node)) or \
-                (isinstance(part, str) and isinstance(node, dict) and part in node):
-            node = node[part]
-        else:
+        found = (isinstance(part, int) and isinstance(node, list) and 0 <= part < len(node)) or \
+            (isinstance(part, str) and isinstance(node, dict) and part in node)
+        if not found:
             return missing
+        node = node[part]
     return node
 
 
