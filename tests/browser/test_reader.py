@@ -51,6 +51,16 @@ def test_filter_cases_by_region_and_by_theme(page: Page, site_url: str) -> None:
     expect(count).to_have_text("8 cases")
 
 
+def test_show_more_is_hidden_when_there_is_nothing_more(page: Page, site_url: str) -> None:
+    """The theme's button style must not beat the `hidden` attribute (#12): not beside 'No cases match'."""
+    page.goto(site_url + "cases/?region=london&theme=funding")
+    expect(page.locator("#candour-empty")).to_be_visible()
+    expect(page.locator("#candour-more")).to_be_hidden()
+    page.goto(site_url + "cases/")
+    expect(page.locator("#candour-count")).to_have_text("8 cases")
+    expect(page.locator("#candour-more")).to_be_hidden()  # all eight already show
+
+
 def test_a_filtered_result_links_to_its_case(page: Page, site_url: str) -> None:
     page.goto(site_url + "cases/?region=scotland")
     expect(page.locator("#candour-count")).to_have_text("1 of 8 cases")
