@@ -90,6 +90,7 @@ def case_view(case: Case | None, vocabulary: Vocabulary) -> dict[str, Any]:
         "who": case.organisations if case.attribution == "named" else None,
         "described_as": case.described_as,
         "network": case.network,
+        "reviewed": case.reviewed.isoformat() if case.reviewed else None,
         "reviewed_label": long_date(case.reviewed) if case.reviewed else None,
         "illustrative": case.illustrative,
         "do_differently": case.do_differently,

@@ -274,3 +274,18 @@ def test_the_contribute_page_offers_the_blank_case_to_copy_and_download(built_si
     assert "candour:private-route" not in page and "candour:case-template" not in page
     assert "has not set up a private address" in page  # this casebook sets no private_contact
     assert (built_site / "maintainers" / "index.html").is_file()
+
+
+def test_last_updated_shows_only_when_it_says_something_new(tmp_path: Path) -> None:
+    """Not a second copy of 'Last reviewed' (#12): only a journal entry newer than both dates shows it."""
+    folder = copy_site(tmp_path, with_cases=False)
+    write_case(folder / "cases", "reviewed-only.md", good(published="2024-01-10", reviewed="2024-05-01"))
+    write_case(folder / "cases", "updated-since.md", good(
+        title="A referral form that was updated since its review", published="2024-01-10", reviewed="2024-05-01",
+        updates=[{"date": "2024-09-02", "note": "Two more practices joined the shared form in the summer."}]))
+    site = build_site(folder)
+    reviewed = (site / "cases" / "reviewed-only" / "index.html").read_text(encoding="utf-8")
+    assert "<dt>Last reviewed</dt>" in reviewed and "<dt>Last updated</dt>" not in reviewed
+    updated = (site / "cases" / "updated-since" / "index.html").read_text(encoding="utf-8")
+    assert "<dt>Last reviewed</dt>" in updated
+    assert '<dt>Last updated</dt><dd><time datetime="2024-09-02">2 September 2024</time>' in updated
