@@ -158,3 +158,17 @@ def test_the_published_pre_commit_hook_installs_and_runs_from_a_clone(tmp_path: 
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr[-2000:]
     assert "cases/broken.md:" in result.stdout and " C012 illustrative:" in result.stdout, result.stdout[-3000:]
     assert "example-housing-first-pilot.md:" not in result.stdout, result.stdout[-3000:]
+
+
+def test_the_starters_workflows_stay_in_step_with_the_repositorys() -> None:
+    """publish, stale-cases and case-from-issue differ only in how Candour is installed (the package, not
+    this source tree), so a fix to one reaches both."""
+    def steps_but_install(path: Path) -> list[dict[str, object]]:
+        flow = yaml.safe_load(path.read_text())
+        steps = [s for job in flow["jobs"].values() for s in job["steps"] if s.get("name") != "Install Candour"]
+        for step in steps:
+            step.get("with", {}).pop("cache-dependency-path", None)
+        return steps
+
+    for name in ("publish.yml", "stale-cases.yml", "case-from-issue.yml"):
+        assert steps_but_install(WORKFLOWS / name) == steps_but_install(STARTER_WORKFLOWS / name), name
