@@ -113,8 +113,7 @@ def _from_pydantic(source: Source, error: Any) -> Problem:
             hint = f"start it with 'what:', as in: - what: {name.strip()[:40]}"
         elif yaml_hints.DASH_BULLET_RE.match(name):
             message = f"this list item starts with {quote(name.strip()[0])}, not a plain '-'"
-            hint = ("type the item as '- ...' with the ordinary hyphen key: word processors turn '-' into a dash "
-                    "or a bullet")
+            hint = yaml_hints.DASH_HINT
         if len(path) == 1 and len(name.split()) >= 3 and not suggestion and source.body_line > 1:
             # Field names have no spaces: this is prose, and the story has run into the front-matter.
             return source.problem((), "the front-matter is never closed: this line looks like the start of the story",
@@ -140,8 +139,7 @@ def _from_pydantic(source: Source, error: Any) -> Problem:
             if want == "a list" and isinstance(dashed, str) and (dash := yaml_hints.DASH_BULLET_RE.match(dashed)):
                 message = (f"should be a list, but its items start with {quote(dash.group(1))} instead of a plain "
                            "'-', so YAML does not read them as list items")
-                hint = ("type each item on its own line as '- item', with the ordinary hyphen key: word "
-                        "processors turn '-' into a dash or a bullet")
+                hint = yaml_hints.DASH_HINT
             elif want == "a list" and isinstance(value, str) and value.startswith("-"):
                 message = "should be a list, but there is no space after the '-' that starts its first item"
                 hint = "put a space after each '-', as in '- item', one item per line"

@@ -33,6 +33,9 @@ _ITEM = r"\A[ \t]*+(?:-[ \t]++)?"
 _CURLY_RE = re.compile(rf"{_ITEM}(?:[\w-]++[ \t]*+:[ \t]++)?([“”‘’„‚«»])")
 _NO_SPACE_RE = re.compile(rf"{_ITEM}([A-Za-z_][\w-]{{0,40}}+):([^\s:/][^\n]{{0,80}}+)")
 _APOSTROPHE_RE = re.compile(rf"{_ITEM}(?:[\w-]++[ \t]*+:[ \t]++)?'[^'\n]*+'(\w)")
+#: What to do about a dash or bullet typed in place of '-', wherever it is found.
+DASH_HINT = ("type each item on its own line as '- item', with the ordinary hyphen key: word processors turn '-' "
+             "into a dash or a bullet")
 #: A list item typed in a word processor: '– item' is text to YAML, not an item.
 DASH_BULLET_RE = re.compile(r"\A[ \t]*+([–—•‒―−·▪●◦])[ \t]")
 # Indentation pasted from a word processor: a no-break or other Unicode space YAML does not count.
@@ -128,9 +131,7 @@ def _at_start(line: str, index: int) -> Cause | None:
         return Cause(index, "this line is indented with a special space (often pasted from a word processor)",
                      "delete the space at the start of the line and type ordinary spaces")
     if match := DASH_BULLET_RE.match(line):
-        return Cause(index, f"this list item starts with {quote(match.group(1))}, not a plain '-'",
-                     "type each item as '- item' with the ordinary hyphen key: word processors turn '-' into a "
-                     "dash or a bullet")
+        return Cause(index, f"this list item starts with {quote(match.group(1))}, not a plain '-'", DASH_HINT)
     if _DASH_NO_SPACE_RE.match(line):
         return Cause(index, "there is no space after the '-' that starts this list item",
                      "put a space after the '-', as in '- item'")
