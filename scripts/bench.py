@@ -205,7 +205,7 @@ def bench(n: int, with_search: bool) -> dict[str, Any]:
         validate = timed([str(BIN / "candour"), "validate"], site)
         assert f"{n} files checked: " in validate["output"], validate["output"][-500:]
         build = timed([str(BIN / "mkdocs"), "build", "--strict"], site)
-        plugin = re.search(r"candour: timings: checking ([\d.]+) s, pages ([\d.]+) s, Pagefind ([\d.]+) s",
+        plugin = re.search(r"candour: timings: checking ([\d.]+) s, planning ([\d.]+) s, Pagefind ([\d.]+) s",
                            build["output"])
         baseline_dir = Path(tmp) / "baseline"
         make_baseline(site, baseline_dir)

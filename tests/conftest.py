@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 import yaml
 
-from candour import rules
-from candour.casebook import Entry, check_file
-from candour.loader import Source, parse_case
-from candour.problems import Problem
-from candour.validation import check_source
-from candour.vocabulary import Vocabulary, load_vocabulary
+from candour.core import rules
+from candour.core.casebook import Entry, check_file
+from candour.core.loader import Source, parse_case
+from candour.core.problems import Problem
+from candour.core.validation import check_source
+from candour.core.vocabulary import Vocabulary, load_vocabulary
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "cases"
@@ -106,7 +106,7 @@ def check_path(path: Path, vocabulary: Vocabulary) -> Entry:
 
 def switch_off_html_checks(patch: pytest.MonkeyPatch) -> None:
     """Switch off the validator's HTML and plain-text checks, to prove the site's own defences hold."""
-    from candour import rules as rules_module
+    from candour.core import rules as rules_module
 
     patch.setattr(rules_module.html_policy, "plain_text_issue", lambda text: None)
     patch.setattr(rules_module.body, "check", lambda text: iter(()))

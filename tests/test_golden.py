@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from candour import rules
-from candour.casebook import check_file
-from candour.vocabulary import Vocabulary
+from candour.core import rules
+from candour.core.casebook import check_file
+from candour.core.vocabulary import Vocabulary
 
 from .conftest import ROOT
 

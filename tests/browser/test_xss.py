@@ -138,7 +138,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "Referral pathways", '"&lt;/title&gt;&lt;meta http-equiv=refresh content=0;url=//e.x&gt;"', 1),
         encoding="utf-8")
     with pytest.MonkeyPatch.context() as patch:
-        from candour import judgement
+        from candour.core import judgement
 
         switch_off_html_checks(patch)
         patch.setattr(judgement, "placeholder", lambda text: None)

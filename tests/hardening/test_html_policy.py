@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from candour import html_policy
-from candour.vocabulary import Vocabulary
+from candour.core import html_policy
+from candour.core.vocabulary import Vocabulary
 from tests.conftest import GOOD, case_text, check_text
 
 
@@ -104,7 +104,7 @@ def test_the_sanitiser_drops_images_from_other_sites() -> None:
                                   "## Story {: id='x\"><meta http-equiv=refresh>' }"])
 def test_markdown_attribute_lists_are_text_and_set_nothing(vocabulary: Vocabulary, body: str) -> None:
     """Case bodies have no attribute lists: '{: ... }' is shown as text, with a warning, and sets nothing."""
-    from candour import body as case_body
+    from candour.core import body as case_body
 
     problems = body_problems(vocabulary, body + "\n")
     assert any("Markdown attribute lists ('{: ... }') are not supported" in p for p in problems), problems

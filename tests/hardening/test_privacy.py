@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from candour import casebook
-from candour.vocabulary import Vocabulary
+from candour.core import casebook
+from candour.core.vocabulary import Vocabulary
 from tests.conftest import ROOT, case_text, check_text, good, without_code, write_case
 
 ANON = {"attribution": "anonymised", "organisations": None, "described_as": "A district council in the East"}
@@ -74,7 +74,7 @@ def test_the_example_cases_leak_nothing(vocabulary: Vocabulary) -> None:
 
 
 def test_organisation_names_match_whole_words_within_a_sentence() -> None:
-    from candour.privacy import OrganisationNames
+    from candour.core.privacy import OrganisationNames
 
     names = OrganisationNames(["Seaport Borough Council", "Seaport Trust"])
     assert [found for _, found in names.finditer("We met SEAPORT\nborough  council and Seaport Trust.")] == [

@@ -12,10 +12,10 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from candour import casebook, rules
-from candour.loader import parse_case
-from candour.validation import check_source
-from candour.vocabulary import Vocabulary, load_vocabulary
+from candour.core import casebook, rules
+from candour.core.loader import parse_case
+from candour.core.validation import check_source
+from candour.core.vocabulary import Vocabulary, load_vocabulary
 from tests.conftest import GOOD, ROOT, case_text
 
 VOCABULARY: Vocabulary = load_vocabulary(ROOT / "cases" / "vocabulary.yml", "v")

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from candour import casebook, export, loader, security
-from candour.model import Case, Update
-from candour.vocabulary import Vocabulary, VocabularyError, load_vocabulary
+from candour.core import casebook, loader
+from candour.core.model import Case, Update
+from candour.core.vocabulary import Vocabulary, VocabularyError, load_vocabulary
+from candour.site import export, security
 from tests.conftest import VOCABULARY_FILE, case_text, check_data, check_text, good, write_case
 
 
@@ -131,8 +132,8 @@ def test_names_the_site_uses_are_refused(tmp_path: Path, vocabulary: Vocabulary,
 
 # Options and flags: a usage error (exit 2), never a traceback.
 def candour(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "candour.cli", *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=60, check=False)
+    return subprocess.run([sys.executable, "-m", "candour.adapters.cli", *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=60, check=False)
 
 
 @pytest.fixture
@@ -219,7 +220,7 @@ def test_sources_of_the_wrong_type_in_an_anonymised_case(vocabulary: Vocabulary,
 
 @pytest.mark.parametrize("href", ["//[", "//[x]/", "https://user[@example.org/", "http://[::1"])
 def test_malformed_addresses_never_crash_the_build(href: str) -> None:
-    from candour import security
+    from candour.site import security
 
     page = f'<html><head></head><body><a href="{href}">x</a></body></html>'
     assert "rel=" in security.harden(page, [], "https://site.example/")
@@ -227,7 +228,7 @@ def test_malformed_addresses_never_crash_the_build(href: str) -> None:
 
 @pytest.mark.parametrize("body", ["#\n" * 12_000, "# a\n" * 12_000, "a\n\n" * 6_000, "- a\n" * 12_000])
 def test_a_body_of_endless_blocks_is_refused_quickly(body: str) -> None:
-    from candour import body as case_body
+    from candour.core import body as case_body
 
     started = __import__("time").perf_counter()
     findings = list(case_body.check(body + "<b>x</b>\n"))
@@ -244,14 +245,14 @@ def test_a_padded_vocabulary_is_refused(tmp_path: Path) -> None:
 
 
 def test_images_cannot_ask_to_cover_the_page() -> None:
-    from candour import body as case_body
+    from candour.core import body as case_body
 
     html = case_body.render('<img src="a.png" width="100000" height="50"> <img src="b.png" width="x">\n').html
     assert 'width="100000"' not in html and 'height="50"' in html and 'width="x"' not in html
 
 
 def test_a_case_cannot_borrow_the_permalink_class() -> None:
-    from candour import body as case_body
+    from candour.core import body as case_body
 
     html = case_body.render('## Title\n\n<a class="headerlink" href="https://example.org/">hidden</a>\n').html
     assert html.count('class="headerlink"') == 1 and 'class="headerlink" href="#title"' in html

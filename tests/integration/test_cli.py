@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import ROOT, good, write_case
 
-CANDOUR = [sys.executable, "-m", "candour.cli"]
+CANDOUR = [sys.executable, "-m", "candour.adapters.cli"]
 
 
 @pytest.fixture

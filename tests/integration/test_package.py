@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from candour import scaffold
+from candour.tools import scaffold
 from tests.conftest import ROOT
 
 WHEELHOUSE = ROOT / ".wheelhouse"  # filled by `make test` from the package registry, once

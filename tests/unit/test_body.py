@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from candour import body, html_policy
+from candour.core import body, html_policy
 
 
 def test_headings_get_safe_unique_ids_and_nest_for_the_table_of_contents() -> None:

@@ -9,10 +9,10 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from candour import export
-from candour.casebook import load, related_cases
-from candour.model import FIELDS, Case, case_schema
-from candour.vocabulary import Vocabulary
+from candour.core.casebook import load, related_cases
+from candour.core.model import FIELDS, Case, case_schema
+from candour.core.vocabulary import Vocabulary
+from candour.site import export
 from tests.conftest import ROOT, good
 
 BASE = "https://cases.example.org/"

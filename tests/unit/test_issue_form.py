@@ -6,10 +6,11 @@ import datetime as dt
 
 import yaml
 
-from candour import issue_form, rules
-from candour.loader import parse_case
-from candour.validation import check_source
-from candour.vocabulary import Vocabulary
+from candour.core import rules
+from candour.core.loader import parse_case
+from candour.core.validation import check_source
+from candour.core.vocabulary import Vocabulary
+from candour.tools import issue_form
 from tests.conftest import ROOT
 
 FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / "submit-a-case.yml"
@@ -79,8 +80,8 @@ def test_an_answer_can_never_add_a_field_or_end_the_front_matter(vocabulary: Voc
 
 
 def test_the_private_route_names_the_casebooks_own_address() -> None:
-    from candour import present
-    from candour.settings import ConfigError, Settings
+    from candour.core.settings import ConfigError, Settings
+    from candour.site import present
 
     assert "[cases@network.example](mailto:cases@network.example)" in present.private_route("cases@network.example")
     assert "(https://forms.example/case)" in present.private_route("https://forms.example/case")

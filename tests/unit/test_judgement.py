@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from candour import codes, judgement, rules
+from candour.core import codes, judgement, rules
 
 # --- setbacks ---------------------------------------------------------------------------------------
 

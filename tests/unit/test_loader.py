@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from candour.loader import MAX_BYTES, MAX_DEPTH, parse_case, parse_yaml
+from candour.core.loader import MAX_BYTES, MAX_DEPTH, parse_case, parse_yaml
 
 
 def test_reads_front_matter_body_and_lines() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from candour.model import FIELDS, REQUIRED, case_schema
-from candour.vocabulary import Vocabulary
+from candour.core.model import FIELDS, REQUIRED, case_schema
+from candour.core.vocabulary import Vocabulary
 from tests.conftest import GOOD, case_text, check_data, check_text
 
 

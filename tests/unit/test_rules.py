@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from candour import judgement, rules
-from candour.vocabulary import Vocabulary
+from candour.core import judgement, rules
+from candour.core.vocabulary import Vocabulary
 from tests.conftest import GOOD, ROOT, case_text, check_data, check_text, good
 
 SETBACK = "The data-sharing agreement took five months to sign instead of six weeks."

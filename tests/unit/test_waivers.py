@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from candour import rules, waivers
-from candour.loader import parse_case
-from candour.problems import Problem, markdown_table
-from candour.validation import check_source
-from candour.vocabulary import Vocabulary
+from candour.core import rules, waivers
+from candour.core.loader import parse_case
+from candour.core.problems import Problem, markdown_table
+from candour.core.validation import check_source
+from candour.core.vocabulary import Vocabulary
 from tests.conftest import case_text, good, write_case
 from tests.integration.test_cli import run, site  # noqa: F401
 

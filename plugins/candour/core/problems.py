@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path as FsPath
 from typing import Literal
 
 #: "waived": an error a case waives, with its reason (see `waivers.py`); it does not block.
@@ -142,3 +143,14 @@ def markdown_table(problems: Iterable[Problem], summary: dict[str, object]) -> s
         lines += [f"| {cell(p.file)} | {p.line} | {p.code} | {cell(p.field) or 'story'} | {cell(p.message)} | "
                   f"{cell(p.hint.removeprefix('waived: '))} |" for p in waived]
     return "\n".join(lines) + "\n\n"
+
+
+def display_name(path: FsPath, root: FsPath | None) -> str:
+    """How a file is named in messages: relative to the project root, with forward slashes."""
+    if root is not None:
+        for candidate, base in ((path, root), (path.resolve(), root.resolve())):
+            try:
+                return candidate.relative_to(base).as_posix()
+            except ValueError:
+                continue
+    return path.as_posix()

@@ -18,10 +18,10 @@ import re
 
 import yaml
 
+from ..core.casebook import RESERVED_SLUGS
+from ..core.model import ATTRIBUTIONS, STATUS_LABELS, STATUSES, slugify
+from ..core.vocabulary import Vocabulary
 from . import authoring
-from .casebook import RESERVED_SLUGS
-from .model import ATTRIBUTIONS, STATUSES
-from .vocabulary import Vocabulary
 
 #: The label a maintainer gives a submitted issue to have it turned into a draft pull request.
 LABEL = "case submission"
@@ -47,8 +47,6 @@ LABELS = {
     "story": "The story",
     "consent": "Permission",
 }
-_STATUS_LABELS = {"planned": "Planned", "in-progress": "In progress", "paused": "Paused",
-                  "completed": "Completed", "stopped": "Stopped"}
 _ATTRIBUTION_LABELS = {"named": "Named: we are happy to name our organisations",
                        "anonymised": "Anonymised: describe us without names"}
 _SECTION_RE = re.compile(r"^###[ \t]++(.{1,200}+)$", re.MULTILINE)
@@ -86,7 +84,7 @@ def form_yaml(vocabulary: Vocabulary) -> str:
                 "to answer. If the check objects to something true, say so here: a person decides.")}},
             text("title", "input", "What was tried, and where (10 to 150 characters)."),
             text("summary", "textarea", "20 to 120 words: what was tried, where, and how it went."),
-            dropdown("status", [_STATUS_LABELS[s] for s in STATUSES]),
+            dropdown("status", [STATUS_LABELS[s] for s in STATUSES]),
             text("started", "input", "The month, as 2024-03."),
             text("ended", "input", "The month, as 2025-01, if the work has ended.", required=False),
             text("place", "input", "The town, city or area, e.g. Greater Essex."),
@@ -158,7 +156,7 @@ def case_from_issue(body: str, vocabulary: Vocabulary, today: dt.date | None = N
     if not {"title", "setbacks", "do_differently"} & got.keys():
         raise NotAForm("this issue was not written with the 'Submit a case' form (none of its questions is "
                        "answered): ask the contributor to use the form, or write the case from it by hand")
-    status = next((s for s, label in _STATUS_LABELS.items() if label == got.get("status")), None)
+    status = next((s for s, label in STATUS_LABELS.items() if label == got.get("status")), None)
     attribution = next((a for a, label in _ATTRIBUTION_LABELS.items() if label == got.get("attribution")), None)
     region = _terms(got.get("region"), vocabulary, "regions")
     one_line = {key: " ".join(got[key].split()) for key in ("title", "summary", "started", "ended", "place",
@@ -173,7 +171,7 @@ def case_from_issue(body: str, vocabulary: Vocabulary, today: dt.date | None = N
         described_as=one_line.get("described_as"), setbacks=_paragraphs(got.get("setbacks")),
         do_differently=_paragraphs(got.get("do_differently")), what_worked=_paragraphs(got.get("what_worked")),
         body=got.get("story", ""))
-    slug = authoring.slugify(case.title or "submitted-case")
+    slug = slugify(case.title or "submitted-case")
     if slug in RESERVED_SLUGS:
         slug += "-case"
     return slug, authoring.render_case(case, vocabulary, today)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -11,10 +10,11 @@ from pathlib import Path as FsPath
 
 from . import privacy, rules
 from .loader import Source, read_case
-from .model import SLUG_RE, Case
-from .problems import Problem, quote, sort_key
+from .model import SLUG_RE, Case, slugify
+from .problems import Problem, display_name, quote, sort_key
+from .settings import ConfigError, Settings
 from .validation import check_source
-from .vocabulary import Vocabulary
+from .vocabulary import Vocabulary, load_vocabulary
 
 #: Files in the cases folder that are neither cases nor errors (the vocabulary file is also allowed).
 IGNORED_NAMES = frozenset({"README.md", ".gitkeep", ".gitignore", ".DS_Store", "Thumbs.db"})
@@ -39,10 +39,6 @@ class Entry:
     def file(self) -> str:
         return self.source.file
 
-    @property
-    def ok(self) -> bool:
-        return self.case is not None
-
 
 @dataclass
 class Casebook:
@@ -51,9 +47,37 @@ class Casebook:
     cases: list[Entry] = field(default_factory=list)
     drafts: list[Entry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
-    checked: int = 0
+    #: Every file checked, by its display name: cases, drafts, and files that are not cases.
+    files: list[str] = field(default_factory=list)
     #: Every case file read, by its display name, valid or not: for checks across cases.
     sources: dict[str, Source] = field(default_factory=dict)
+
+    @property
+    def checked(self) -> int:
+        return len(self.files)
+
+    def add(self, entry: Entry) -> None:
+        """One checked case file: its problems, and its case as published or draft."""
+        self.files.append(entry.file)
+        self.problems.extend(entry.problems)
+        if entry.case is not None:
+            (self.drafts if entry.case.draft else self.cases).append(entry)
+
+    def merge(self, other: Casebook) -> None:
+        self.cases += other.cases
+        self.drafts += other.drafts
+        self.problems += other.problems
+        self.files += other.files
+        self.sources.update(other.sources)
+
+    def only(self, files: set[str], caused: list[Problem]) -> Casebook:
+        """What the casebook says about `files`: their cases and problems, and `caused`, the problems they
+        cause in other files (a file with one is not counted as ready to publish)."""
+        blamed = {p.file for p in caused}
+        return Casebook(cases=[e for e in self.cases if e.file in files - blamed],
+                        drafts=[e for e in self.drafts if e.file in files - blamed],
+                        problems=[p for p in self.problems if p.file in files] + caused,
+                        files=[f for f in self.files if f in files], sources=self.sources)
 
     @property
     def errors(self) -> list[Problem]:
@@ -90,16 +114,6 @@ class Casebook:
                         + (f"; {len(self.waived)} waived by the cases themselves (see each 'waived' line)"
                            if self.waived else ""))
         return data
-
-    def by(self, field_name: str) -> dict[str, list[Entry]]:
-        """Published cases grouped by a vocabulary field: 'region', 'services', 'themes' or 'partners'."""
-        groups: dict[str, list[Entry]] = defaultdict(list)
-        for entry in self.cases:
-            assert entry.case is not None
-            value = getattr(entry.case, field_name)
-            for term in [value] if isinstance(value, str) else value:
-                groups[term].append(entry)
-        return dict(groups)
 
 
 #: How many of the newest cases sharing each term are weighed when picking related cases.
@@ -139,17 +153,6 @@ def _terms_of(entry: Entry) -> set[tuple[str, str]]:
     return {("themes", t) for t in case.themes} | {("services", s) for s in case.services}
 
 
-def display_name(path: FsPath, root: FsPath | None) -> str:
-    """How a file is named in messages: relative to the project root, with forward slashes."""
-    if root is not None:
-        for candidate, base in ((path, root), (path.resolve(), root.resolve())):
-            try:
-                return candidate.relative_to(base).as_posix()
-            except ValueError:
-                continue
-    return path.as_posix()
-
-
 def check_file(path: FsPath, vocabulary: Vocabulary, options: rules.Options, root: FsPath | None = None,
                source: Source | None = None) -> Entry:
     """Check one case file, its name included; `source` is the file already read, if it has been."""
@@ -159,7 +162,7 @@ def check_file(path: FsPath, vocabulary: Vocabulary, options: rules.Options, roo
     slug = path.stem
     if not SLUG_RE.match(slug):
         problems.insert(0, Problem(display, 1, (), f"the file name {path.name!r} cannot be a web address",
-                                   f"rename it to '{suggest_slug(slug)}.md': lower-case letters, digits and "
+                                   f"rename it to '{slugify(slug, 'my-case')}.md': lower-case letters, digits and "
                                    "single hyphens", code="C204"))
         case = None
     elif slug in RESERVED_SLUGS:
@@ -185,9 +188,17 @@ def with_organisations(options: rules.Options, sources: Iterable[Source]) -> rul
     return replace(options, organisations=privacy.organisations_pattern(named_organisations(sources)))
 
 
-def suggest_slug(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    return slug or "my-case"
+def open_casebook(settings: Settings, root: FsPath | None = None) -> tuple[Vocabulary, Casebook]:
+    """The vocabulary and every case of the casebook `settings` describe. Raises `ConfigError` if there is no
+    cases folder, `VocabularyError` if the vocabulary has errors (no case can be checked without it).
+    Files are named relative to `root`."""
+    root = root or settings.root
+    if not settings.cases_dir.is_dir():
+        raise ConfigError(f"the cases folder {display_name(settings.cases_dir, root)} does not exist (create it, or "
+                          "set 'cases_dir' under the candour plugin in mkdocs.yml)")
+    vocabulary = load_vocabulary(settings.vocabulary, display_name(settings.vocabulary, root))
+    return vocabulary, load(settings.cases_dir, vocabulary, settings.options, root=root,
+                            vocabulary_file=settings.vocabulary)
 
 
 def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | None = None, *,
@@ -201,34 +212,25 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
     sources: dict[FsPath, Source] = {}
     for path in files:
         if path.is_symlink():
-            book.checked += 1
+            book.files.append(display_name(path, root))
             book.problems.append(Problem(display_name(path, root), 1, (),
                                          "this is a symbolic link: links in the cases folder are never followed",
                                          "replace it with the file (or the folder's files) itself", code="C205"))
             continue
         if path.resolve() in skip or (path.name in IGNORED_NAMES and path.parent == cases_dir):
             continue
-        book.checked += 1
         display = display_name(path, root)
-        if path.parent != cases_dir:
-            book.problems.append(Problem(display, 1, (), "cases must be directly in the cases folder",
-                                         f"move it to '{display_name(cases_dir / path.name, root)}'", code="C205"))
-            continue
-        if path.suffix != ".md":
-            book.problems.append(Problem(display, 1, (),
-                                         f"{path.name!r} is not a case file: only '.md' files are cases",
-                                         f"rename it to '{suggest_slug(path.stem)}.md' if it is a case, "
-                                         "or move it out of the cases folder", code="C205"))
+        misplaced = _not_a_case(path, display, cases_dir, root)
+        if misplaced:
+            book.files.append(display)
+            book.problems.append(misplaced)
             continue
         stems[path.stem.casefold()].append(path)
         sources[path] = read_case(path, display)
     options = with_organisations(options, sources.values())
     book.sources = {source.file: source for source in sources.values()}
     for path, source in sources.items():
-        entry = check_file(path, vocabulary, options, root, source)
-        book.problems.extend(entry.problems)
-        if entry.case is not None:
-            (book.drafts if entry.case.draft else book.cases).append(entry)
+        book.add(check_file(path, vocabulary, options, root, source))
     for same in stems.values():
         if len(same) > 1:
             names = ", ".join(p.name for p in same)
@@ -243,6 +245,17 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
     book.cases.sort(key=lambda e: (e.case.published, e.slug) if e.case else (None, e.slug), reverse=True)
     book.problems.sort(key=sort_key)
     return book
+
+
+def _not_a_case(path: FsPath, display: str, cases_dir: FsPath, root: FsPath | None) -> Problem | None:
+    if path.parent != cases_dir:
+        return Problem(display, 1, (), "cases must be directly in the cases folder",
+                       f"move it to '{display_name(cases_dir / path.name, root)}'", code="C205")
+    if path.suffix != ".md":
+        return Problem(display, 1, (), f"{path.name!r} is not a case file: only '.md' files are cases",
+                       f"rename it to '{slugify(path.stem, 'my-case')}.md' if it is a case, "
+                       "or move it out of the cases folder", code="C205")
+    return None
 
 
 def _walk(folder: FsPath) -> Iterable[FsPath]:

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path as FsPath
 
-from . import issue_form, security
-from .vocabulary import Vocabulary, load_vocabulary
+from ..core.settings import site_name_problem
+from ..core.vocabulary import Vocabulary, load_vocabulary
+from . import issue_form
 
 STARTER = FsPath(__file__).parent / "starter"
 #: Starter files stored under another name in the package (a dot-file or dot-folder would be skipped
@@ -46,7 +47,7 @@ def candour_version() -> str:
 def starter_files(name: str, pinned: str | None = None, vocabulary: Vocabulary | None = None) -> list[Starter]:
     """Every file of a new casebook called `name`, with its text."""
     name = name.strip()
-    problem = security.site_name_problem(name)
+    problem = site_name_problem(name)
     if problem:
         raise InitError(f"the name {problem}; for example \"Housing network casebook\"")
     quoted = name.replace("\\", "\\\\")  # inside mkdocs.yml's double quotes (no '"' gets this far)

@@ -1,23 +1,84 @@
-"""Data for the page templates: labels resolved, dates in words. No HTML here; that is the templates' job."""
+"""What each template gets, as typed views: labels resolved, dates in words. No HTML here; that is the templates' job."""
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
 import json
-from typing import Any
+from typing import Any, TypedDict
 
-from . import html_policy
-from .model import Case
-from .vocabulary import Vocabulary
+from ..core import html_policy
+from ..core.model import ONGOING, STATUS_LABELS, Case, last_updated
+from ..core.taxonomy import BY_FIELD, BY_KIND
+from ..core.vocabulary import Vocabulary
 
-STATUS_LABELS = {
-    "planned": "Planned",
-    "in-progress": "In progress",
-    "paused": "Paused",
-    "completed": "Completed",
-    "stopped": "Stopped",
-}
+
+class TermView(TypedDict):
+    term: str
+    label: str
+    facet: str  # the label as a search-filter value
+
+
+class CaseSummary(TypedDict):
+    """What a list of cases shows for one case."""
+
+    url: str
+    title: str
+    summary: str
+    status: str
+    status_label: str
+    region: TermView
+    services: list[TermView]
+    themes: list[TermView]
+    partners: list[TermView]
+    published: str
+    published_label: str
+    updated: str
+    updated_label: str
+
+
+class SetbackView(TypedDict):
+    what: str
+    why: str | None
+    impact: str | None
+    response: str | None
+    themes: list[TermView]
+
+
+class UpdateView(TypedDict):
+    date: str
+    date_label: str
+    note: str
+
+
+class SourceView(TypedDict):
+    title: str
+    url: str
+
+
+class ContributorView(TypedDict):
+    name: str
+    role: str
+
+
+class CaseView(CaseSummary):
+    """Everything a case page shows above and below its story."""
+
+    period: str
+    place: str
+    attribution: str
+    who: list[str] | None  # the organisations, for a named case only
+    described_as: str | None
+    network: str | None
+    reviewed: str | None
+    reviewed_label: str | None
+    illustrative: bool
+    do_differently: list[str]
+    setbacks: list[SetbackView]
+    what_worked: list[str]
+    updates: list[UpdateView]
+    sources: list[SourceView]
+    contributors: list[ContributorView]  # never for an anonymised case
 
 
 def month_year(value: str) -> str:
@@ -39,28 +100,20 @@ def period(case: Case) -> str:
     start = month_year(case.started)
     if case.ended:
         return f"{start} to {month_year(case.ended)}"
-    return f"Since {start}" if case.status in ("in-progress", "paused") else f"From {start}"
+    return f"Since {start}" if case.status in ONGOING else f"From {start}"
 
 
-def _term(vocabulary: Vocabulary, kind: str, term: str) -> dict[str, str]:
+def term_view(vocabulary: Vocabulary, kind: str, term: str) -> TermView:
     label = vocabulary.label(kind, term)
     return {"term": term, "label": label, "facet": html_policy.search_facet(label)}
 
 
-def _terms(vocabulary: Vocabulary, kind: str, terms: list[str]) -> list[dict[str, str]]:
-    return [_term(vocabulary, kind, t) for t in terms]
+def _terms(vocabulary: Vocabulary, kind: str, terms: list[str]) -> list[TermView]:
+    return [term_view(vocabulary, kind, t) for t in terms]
 
 
-def last_updated(case: Case) -> dt.date:
-    """The latest of: first published, last reviewed, the newest journal entry."""
-    dates = [case.published, *([case.reviewed] if case.reviewed else [])]
-    dates += [dt.date.fromisoformat(u.date if len(u.date) == 10 else u.date + "-01") for u in case.updates]
-    return max(dates)
-
-
-def listing_view(case: Case | None, url: str, vocabulary: Vocabulary) -> dict[str, Any]:
+def case_summary(case: Case, url: str, vocabulary: Vocabulary) -> CaseSummary:
     """What a list of cases shows for one case."""
-    assert case is not None
     updated = last_updated(case)
     return {
         "updated": updated.isoformat(),
@@ -70,7 +123,7 @@ def listing_view(case: Case | None, url: str, vocabulary: Vocabulary) -> dict[st
         "summary": case.summary,
         "status": case.status,
         "status_label": STATUS_LABELS[case.status],
-        "region": _term(vocabulary, "regions", case.region),
+        "region": term_view(vocabulary, "regions", case.region),
         "services": _terms(vocabulary, "services", case.services),
         "themes": _terms(vocabulary, "themes", case.themes),
         "partners": _terms(vocabulary, "partners", case.partners),
@@ -79,11 +132,10 @@ def listing_view(case: Case | None, url: str, vocabulary: Vocabulary) -> dict[st
     }
 
 
-def case_view(case: Case | None, vocabulary: Vocabulary) -> dict[str, Any]:
-    """Everything a case page shows above and below its body."""
-    assert case is not None
-    view = listing_view(case, "", vocabulary)
-    view.update({
+def case_view(case: Case, vocabulary: Vocabulary) -> CaseView:
+    """Everything a case page shows above and below its story."""
+    return {
+        **case_summary(case, "", vocabulary),
         "period": period(case),
         "place": case.place,
         "attribution": case.attribution,
@@ -107,8 +159,7 @@ def case_view(case: Case | None, vocabulary: Vocabulary) -> dict[str, Any]:
         "sources": [{"title": s.title, "url": s.url} for s in case.sources],
         "contributors": ([] if case.attribution == "anonymised"
                          else [{"name": p.name, "role": p.role} for p in case.contributors]),
-    })
-    return view
+    }
 
 
 def case_sections(case: Case) -> dict[str, list[tuple[str, str]]]:
@@ -126,30 +177,44 @@ def case_sections(case: Case) -> dict[str, list[tuple[str, str]]]:
     return {"before": before, "after": after}
 
 
-#: The listing pages, by URL folder: (vocabulary kind, case field, heading).
-TAXONOMIES = {
-    "themes": ("themes", "themes", "Themes"),
-    "services": ("services", "services", "Services"),
-    "regions": ("regions", "region", "Regions"),
-}
+class LessonView(TypedDict):
+    text: str
+    case_title: str
+    case_url: str
 
 
-def lessons_for_theme(entries: list[tuple[Case, str]], theme: str) -> dict[str, list[dict[str, Any]]]:
+class SetbackInLibrary(TypedDict):
+    """A setback on a theme's page, with the case it is from."""
+
+    what: str
+    why: str | None
+    impact: str | None
+    response: str | None
+    anchor: str
+    case_title: str
+    case_url: str
+
+
+class ThemeLibrary(TypedDict):
+    setbacks: list[SetbackInLibrary]
+    lessons: list[LessonView]
+
+
+def lessons_for_theme(entries: list[tuple[Case, str]], theme: str) -> ThemeLibrary:
     """Every setback and lesson on one theme, each with its case's title and URL.
 
     A setback is on a theme when it or its case names the theme; a lesson, when its case does.
     """
-    setbacks: list[dict[str, Any]] = []
-    lessons: list[dict[str, Any]] = []
+    setbacks: list[SetbackInLibrary] = []
+    lessons: list[LessonView] = []
     for case, url in entries:
         on_case = theme in case.themes
-        source = {"case_title": case.title, "case_url": url}
         for index, s in enumerate(case.setbacks):
             if on_case or theme in s.themes:
-                setbacks.append({**source, "what": s.what, "why": s.why, "impact": s.impact,
-                                 "response": s.response, "anchor": f"setback-{index + 1}"})
+                setbacks.append({"case_title": case.title, "case_url": url, "what": s.what, "why": s.why,
+                                 "impact": s.impact, "response": s.response, "anchor": f"setback-{index + 1}"})
         if on_case:
-            lessons += [{**source, "text": item} for item in case.do_differently]
+            lessons += [{"case_title": case.title, "case_url": url, "text": item} for item in case.do_differently]
     return {"setbacks": setbacks, "lessons": lessons}
 
 
@@ -158,57 +223,65 @@ def on_theme(case: Case, theme: str) -> bool:
     return theme in case.themes or any(theme in s.themes for s in case.setbacks)
 
 
-def filter_index(listing: list[dict[str, Any]], vocabulary: Vocabulary) -> str:
+#: The filters on /cases/, in order: the taxonomies by their case field, then status.
+FACET_FIELDS = ("region", "services", "themes", "partners")
+
+
+def filter_index(listing: list[CaseSummary], vocabulary: Vocabulary) -> str:
     """The compact JSON the filters on /cases/ load: every case, with terms by number, labels once."""
-    kinds = {"region": "regions", "services": "services", "themes": "themes", "partners": "partners"}
-    terms = {key: vocabulary.allowed(kind) for key, kind in kinds.items()}
+    terms = {key: vocabulary.allowed(_kind(key)) for key in FACET_FIELDS}
     position = {key: {t: i for i, t in enumerate(values)} for key, values in terms.items()}
     rows = []
     for view in listing:
-        rows.append([
-            view["title"], view["url"], view["summary"], view["status"],
-            position["region"][view["region"]["term"]],
-            [position["services"][v["term"]] for v in view["services"]],
-            [position["themes"][v["term"]] for v in view["themes"]],
-            [position["partners"][v["term"]] for v in view["partners"]],
-            view["updated"], view["updated_label"] if view["updated"] != view["published"] else "",
-            view["published"], view["published_label"],
-        ])
-    labels = {key: [vocabulary.label(kind, t) for t in terms[key]] for key, kind in kinds.items()}
+        row: list[Any] = [view["title"], view["url"], view["summary"], view["status"]]
+        for key in FACET_FIELDS:
+            numbers = [position[key][v["term"]] for v in _values(view, key)]
+            row.append(numbers[0] if isinstance(view[key], dict) else numbers)  # type: ignore[literal-required]
+        rows.append([*row, view["updated"], view["updated_label"] if view["updated"] != view["published"] else "",
+                     view["published"], view["published_label"]])
+    labels = {key: [vocabulary.label(_kind(key), t) for t in terms[key]] for key in FACET_FIELDS}
     return json.dumps({"terms": terms, "labels": labels, "statuses": STATUS_LABELS, "cases": rows},
                       ensure_ascii=False, separators=(",", ":"))
 
 
-#: The filters on /cases/: (URL parameter, field of a listing view, label).
-FACETS = (
-    ("region", "region", "Region"),
-    ("service", "services", "Service"),
-    ("theme", "themes", "Theme"),
-    ("partner", "partners", "Partner"),
-    ("status", "status", "Status"),
-)
+def _kind(case_field: str) -> str:
+    return BY_FIELD[case_field].kind
 
 
-def facets(listing: list[dict[str, Any]], vocabulary: Vocabulary) -> list[dict[str, Any]]:
+def _values(view: CaseSummary, case_field: str) -> list[TermView]:
+    value: TermView | list[TermView] = view[case_field]  # type: ignore[literal-required]
+    return [value] if isinstance(value, dict) else value
+
+
+class FacetOption(TypedDict):
+    value: str
+    label: str
+    count: int
+
+
+class Facet(TypedDict):
+    param: str
+    label: str
+    options: list[FacetOption]
+
+
+def facets(listing: list[CaseSummary], vocabulary: Vocabulary) -> list[Facet]:
     """The filter options for a list of cases: each value that occurs, with how many cases have it."""
-    out = []
-    for param, key, label in FACETS:
+    out: list[Facet] = []
+    for key in FACET_FIELDS:
+        taxonomy = BY_KIND[_kind(key)]
         counts: dict[str, int] = {}
-        labels: dict[str, str] = {}
         for view in listing:
-            value = view[key]
-            values = [value] if not isinstance(value, list) else value
-            for v in values:
-                term, text = (v["term"], v["label"]) if isinstance(v, dict) else (v, STATUS_LABELS.get(v, v))
-                counts[term] = counts.get(term, 0) + 1
-                labels[term] = text
-        if key == "status":
-            order = [s for s in STATUS_LABELS if s in counts]
-        else:
-            kind = {"region": "regions"}.get(key, key)
-            order = [t for t in vocabulary.allowed(kind) if t in counts]
-        out.append({"param": param, "label": label,
-                    "options": [{"value": t, "label": labels[t], "count": counts[t]} for t in order]})
+            for v in _values(view, key):
+                counts[v["term"]] = counts.get(v["term"], 0) + 1
+        out.append({"param": taxonomy.param, "label": taxonomy.label, "options": [
+            {"value": t, "label": vocabulary.label(taxonomy.kind, t), "count": counts[t]}
+            for t in vocabulary.allowed(taxonomy.kind) if t in counts]})
+    statuses: dict[str, int] = {}
+    for view in listing:
+        statuses[view["status"]] = statuses.get(view["status"], 0) + 1
+    out.append({"param": "status", "label": "Status", "options": [
+        {"value": s, "label": label, "count": statuses[s]} for s, label in STATUS_LABELS.items() if s in statuses]})
     return out
 
 

@@ -15,12 +15,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path as FsPath
 
-from . import authoring, casebook, issue_form, present, scaffold
-from .loader import UnreadableFile, read_bytes, read_case
-from .model import ATTRIBUTIONS, SLUG_RE, STATUSES, case_schema, did_you_mean
-from .problems import FORMATS, Problem, markdown_table, render
-from .settings import ConfigError, Settings, load_settings
-from .vocabulary import Vocabulary, VocabularyError, load_vocabulary
+from ..core import casebook
+from ..core.loader import UnreadableFile, read_bytes, read_case
+from ..core.model import ATTRIBUTIONS, ONGOING, SLUG_RE, STATUSES, case_schema, did_you_mean, last_updated, slugify
+from ..core.problems import FORMATS, Problem, display_name, markdown_table, render
+from ..core.settings import ConfigError, Settings, load_settings
+from ..core.vocabulary import Vocabulary, VocabularyError
+from ..tools import authoring, issue_form, scaffold
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -113,7 +114,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _vocabulary(settings: Settings, fmt: str) -> Vocabulary | None:
     try:
-        return load_vocabulary(settings.vocabulary, casebook.display_name(settings.vocabulary, settings.root))
+        return settings.load_vocabulary()
     except VocabularyError as exc:
         _report(exc.problems, fmt, {"line": "the vocabulary file has errors; no case was checked"})
         return None
@@ -144,7 +145,7 @@ def _changed_files(ref: str, folder: FsPath) -> set[str] | None:
         result = subprocess.run(command, capture_output=True, text=True, check=False, cwd=top.stdout.strip())
         if result.returncode != 0:
             return None
-        changed |= {casebook.display_name(FsPath(top.stdout.strip()) / line, FsPath.cwd())
+        changed |= {display_name(FsPath(top.stdout.strip()) / line, FsPath.cwd())
                     for line in result.stdout.splitlines() if line}
     return changed
 
@@ -162,8 +163,8 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_USAGE
     book = casebook.Casebook()
     for folder in [p for p in args.paths if p.is_dir()] or ([] if args.paths else [settings.cases_dir]):
-        _merge(book, casebook.load(folder, vocabulary, settings.options, root=FsPath.cwd(),
-                                   vocabulary_file=settings.vocabulary))
+        book.merge(casebook.load(folder, vocabulary, settings.options, root=FsPath.cwd(),
+                                 vocabulary_file=settings.vocabulary))
     files = [p for p in args.paths if p.is_file()]
     options = settings.options
     if files:  # an anonymised case is checked against the organisations every other case names
@@ -171,11 +172,7 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
                  [read_case(p, p.name) for p in files]
         options = casebook.with_organisations(options, others)
     for path in files:
-        entry = casebook.check_file(path, vocabulary, options, FsPath.cwd())
-        book.checked += 1
-        book.problems.extend(entry.problems)
-        if entry.case is not None:
-            (book.drafts if entry.case.draft else book.cases).append(entry)
+        book.add(casebook.check_file(path, vocabulary, options, FsPath.cwd()))
     _report(book.problems, args.format, book.summary())
     return EXIT_INVALID if book.errors else EXIT_OK
 
@@ -191,14 +188,7 @@ def _validate_changed(args: argparse.Namespace, settings: Settings, vocabulary: 
     full = casebook.load(settings.cases_dir, vocabulary, settings.options, root=FsPath.cwd(),
                          vocabulary_file=settings.vocabulary)
     existing = {f for f in changed if (FsPath.cwd() / f).exists()}
-    vocabulary_file = casebook.display_name(settings.vocabulary, FsPath.cwd())
-    caused = casebook.caused_by(full, existing)
-    blamed = {p.file for p in caused}
-    book = casebook.Casebook(
-        cases=[e for e in full.cases if e.file in existing - blamed],
-        drafts=[e for e in full.drafts if e.file in existing - blamed],
-        problems=[p for p in full.problems if p.file in existing] + caused,
-        checked=len(existing - {vocabulary_file} - {f for f in existing if FsPath(f).name in casebook.IGNORED_NAMES}))
+    book = full.only(existing, casebook.caused_by(full, existing))
     _report(book.problems, args.format, book.summary())
     return EXIT_INVALID if book.errors else EXIT_OK
 
@@ -219,18 +209,18 @@ def _new(args: argparse.Namespace, settings: Settings) -> int:
         described_as=args.described_as)
     if ask:
         _ask(answers, vocabulary)
-    slug = args.slug if args.slug is not None else authoring.slugify(answers.title or "new-case")
+    slug = args.slug if args.slug is not None else slugify(answers.title or "new-case")
     if not SLUG_RE.match(slug) or slug in casebook.RESERVED_SLUGS:
         print(f"candour: --slug {slug!r} cannot be a case's name: use lower-case letters, digits and single hyphens, "
               f"like 'housing-first-pilot' (and not {', '.join(sorted(casebook.RESERVED_SLUGS))})", file=sys.stderr)
         return EXIT_USAGE
     path = settings.cases_dir / f"{slug}.md"
     if path.exists() and not args.force:
-        print(f"candour: {casebook.display_name(path, FsPath.cwd())} already exists (choose another --slug, "
+        print(f"candour: {display_name(path, FsPath.cwd())} already exists (choose another --slug, "
               "or --force to overwrite it)", file=sys.stderr)
         return EXIT_USAGE
     path.write_text(authoring.render_case(answers, vocabulary), encoding="utf-8")
-    shown = casebook.display_name(path, FsPath.cwd())
+    shown = display_name(path, FsPath.cwd())
     print(f"Wrote {shown}.\n\nNext steps:\n"
           f"  1. Open {shown} and replace every TODO: above all the setbacks and what you would do differently.\n"
           f"  2. Check it: candour validate {shown}\n"
@@ -310,8 +300,8 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
         draft = authoring.render_case(answers, vocabulary)
         path.write_text(draft, encoding="utf-8")
         todos = draft.count(f'"{authoring.TODO}:')
-        print(f"{source} -> {casebook.display_name(path, FsPath.cwd())}: draft with {todos} TODOs to write")
-    print(f"Next: replace the TODOs, then run: candour validate {casebook.display_name(folder, FsPath.cwd())}")
+        print(f"{source} -> {display_name(path, FsPath.cwd())}: draft with {todos} TODOs to write")
+    print(f"Next: replace the TODOs, then run: candour validate {display_name(folder, FsPath.cwd())}")
     return EXIT_INVALID if failed else EXIT_OK
 
 
@@ -325,9 +315,9 @@ def _stale(args: argparse.Namespace, settings: Settings) -> int:
     stale = []
     for entry in [*book.cases, *book.drafts]:
         case = entry.case
-        if case is None or case.status not in ("in-progress", "paused"):
+        if case is None or case.status not in ONGOING:
             continue
-        updated = present.last_updated(case)
+        updated = last_updated(case)
         age = (today - updated).days
         if age > args.days:
             stale.append({"file": entry.file, "title": case.title, "status": case.status,
@@ -342,13 +332,6 @@ def _stale(args: argparse.Namespace, settings: Settings) -> int:
         print(f"candour: {len(stale)} ongoing case{'s' * (len(stale) != 1)} with no update or review "
               f"in {args.days} days")
     return EXIT_OK
-
-
-def _merge(into: casebook.Casebook, other: casebook.Casebook) -> None:
-    into.cases += other.cases
-    into.drafts += other.drafts
-    into.problems += other.problems
-    into.checked += other.checked
 
 
 def _report(problems: list[Problem], fmt: str, summary: dict[str, object]) -> None:
@@ -373,7 +356,7 @@ def _init(args: argparse.Namespace, settings: Settings | None = None) -> int:
     except scaffold.InitError as exc:
         print(f"candour: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    shown = casebook.display_name(args.folder, FsPath.cwd())
+    shown = display_name(args.folder, FsPath.cwd())
     print(f"Created the casebook “{name.strip()}” in {shown} ({len(written)} files).\n\nNext steps:\n"
           f"  1. cd {shlex.quote(shown)} && make serve       (the site at http://127.0.0.1:8000)\n"
           "  2. Replace the example in cases/ with your own: candour new\n"
@@ -410,7 +393,7 @@ def _from_issue(args: argparse.Namespace, settings: Settings) -> int:
     while path.exists():
         path, n = folder / f"{slug}-{n}.md", n + 1
     path.write_text(text, encoding="utf-8")
-    print(casebook.display_name(path, FsPath.cwd()))
+    print(display_name(path, FsPath.cwd()))
     return EXIT_OK
 
 

@@ -18,10 +18,10 @@ from typing import Any
 import frontmatter  # python-frontmatter: splits Jekyll, Hugo and Eleventy front-matter from the text
 from frontmatter.default_handlers import BaseHandler, YAMLHandler
 
-from . import html_policy
-from .body import check as check_body
-from .model import STATUSES
-from .vocabulary import Vocabulary
+from ..core import html_policy
+from ..core.body import check as check_body
+from ..core.model import FINISHED, STATUSES, slugify
+from ..core.vocabulary import Vocabulary
 
 TODO = "TODO"
 
@@ -51,11 +51,6 @@ class Answers:
     what_worked: list[str] = field(default_factory=list)
     draft: bool = False
     body: str = ""
-
-
-def slugify(text: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-    return re.sub(r"-{2,}", "-", slug)[:80].strip("-") or "new-case"
 
 
 def _q(value: str) -> str:
@@ -90,7 +85,7 @@ def render_case(answers: Answers, vocabulary: Vocabulary, today: dt.date | None 
         "# started: when the work started, YYYY-MM or YYYY-MM-DD",
         f"started: {_q(a.started) if a.started else _todo('YYYY-MM')}",
     ]
-    if a.ended or a.status in ("completed", "stopped"):
+    if a.ended or a.status in FINISHED:
         lines += ["# ended: when the work ended, YYYY-MM (for completed or stopped work)",
                   f"ended: {_q(a.ended) if a.ended else _todo('YYYY-MM')}"]
     lines += [

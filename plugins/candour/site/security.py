@@ -14,7 +14,6 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-from .html_policy import plain_text_issue
 
 REFERRER_POLICY = "same-origin"
 _INLINE_SCRIPT_RE = re.compile(r"<script(?P<attrs>[^<>]*+)>(?P<body>(?:[^<]++|<(?!/script))*+)</script\s*+>",
@@ -87,16 +86,6 @@ def harden(page_html: str, script_hashes: Iterable[str], site_url: str = "", non
         return page_html
     hardened = page_html[: head.end()] + meta + page_html[head.end():]
     return _external_rel(hardened, urlsplit(site_url).netloc.lower())
-
-
-def site_name_problem(name: str) -> str | None:
-    """Why a site's name cannot be used, or None: one line of plain text, nothing that ends an attribute."""
-    if not name.strip() or len(name) > 80 or "\n" in name:
-        return "must be one line of 1 to 80 characters"
-    if any(ch in name for ch in '"<>`'):
-        return "cannot contain \" < > or `: the theme writes it into the page's HTML"
-    issue = plain_text_issue(name)
-    return f"{issue[0]} ({issue[1]})" if issue else None
 
 
 def scope_of(site_url: str | None) -> str:

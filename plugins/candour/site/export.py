@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .model import SCHEMA_VERSION, Case, case_schema
-from .vocabulary import Vocabulary
+from ..core.model import SCHEMA_VERSION, Case, case_schema, month_start
+from ..core.vocabulary import Vocabulary
 
 #: Newest entries kept in the feed: readers poll it, so it stays small whatever the size of the casebook.
 FEED_ENTRIES = 50
@@ -93,10 +93,8 @@ def cases_csv(items: Sequence[Published]) -> str:
 
 
 def _timestamp(value: str | dt.date) -> str:
-    text = value.isoformat() if isinstance(value, dt.date) else value
-    if len(text) == 7:
-        text += "-01"
-    return f"{text}T00:00:00Z"
+    date = value if isinstance(value, dt.date) else month_start(value)
+    return f"{date.isoformat()}T00:00:00Z"
 
 
 def xml_text(text: str) -> str:

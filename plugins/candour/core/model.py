@@ -31,8 +31,27 @@ SCHEMA_VERSION = 1
 Status = Literal["planned", "in-progress", "paused", "completed", "stopped"]
 Attribution = Literal["named", "anonymised"]
 STATUSES: tuple[str, ...] = get_args(Status)
+#: What readers see for each status.
+STATUS_LABELS = {"planned": "Planned", "in-progress": "In progress", "paused": "Paused", "completed": "Completed",
+                 "stopped": "Stopped"}
+#: Work still going on: it is 'since' its start, and goes stale without updates. (Tuples, not sets: the
+#: status of an unchecked case may be any YAML value, a list included.)
+ONGOING = ("in-progress", "paused")
+#: Work that is over, so it has an end date; work not yet started or under way cannot have one.
+FINISHED, NOT_ENDED = ("completed", "stopped"), ("planned", "in-progress")
 ATTRIBUTIONS: tuple[str, ...] = get_args(Attribution)
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_SLUG_GAP_RE = re.compile(r"[^a-z0-9]++")
+
+
+def slugify(text: str, fallback: str = "new-case") -> str:
+    """A file name and web address from any text: lower-case letters, digits and single hyphens, at most 80."""
+    return _SLUG_GAP_RE.sub("-", text.lower()).strip("-")[:80].strip("-") or fallback
+
+
+def month_start(value: str) -> dt.date:
+    """The date a partial date ('2024-03') or full date ('2024-03-15') stands for, for sorting and feeds."""
+    return dt.date.fromisoformat(value if len(value) == 10 else value + "-01")
 _PARTIAL_DATE_RE = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
 
 
@@ -279,3 +298,9 @@ def case_schema(vocabulary: Vocabulary | None = None) -> dict[str, Any]:
 
     fill(schema)
     return schema
+
+
+def last_updated(case: Case) -> dt.date:
+    """The latest of: first published, last reviewed, the newest journal entry."""
+    dates = [case.published, *([case.reviewed] if case.reviewed else [])]
+    return max(dates + [month_start(u.date) for u in case.updates])

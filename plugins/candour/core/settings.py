@@ -1,7 +1,8 @@
-"""Where the cases and the vocabulary are: the `candour` plugin's options, read without MkDocs.
+"""A casebook's settings: the `candour` plugin's options and the site's name, checked by one schema.
 
-The CLI must work where MkDocs plugins do not run (Zensical, MkDocs 2), so it reads the plugin's
-options from `mkdocs.yml` itself. The MkDocs plugin builds the same `Settings` from its config.
+The CLI must work where MkDocs plugins do not run (Zensical, MkDocs 2), so it reads `mkdocs.yml`
+itself, as MkDocs does: `INHERIT` merges a parent file in, `!ENV` reads environment variables. The
+MkDocs plugin builds the same `Settings` from the options MkDocs read.
 """
 
 from __future__ import annotations
@@ -15,7 +16,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
 
 from . import rules
+from .html_policy import plain_text_issue
 from .model import did_you_mean
+from .problems import display_name
+from .vocabulary import Vocabulary, load_vocabulary
 
 DEFAULT_CASES_DIR = "cases"
 DEFAULT_VOCABULARY = "cases/vocabulary.yml"
@@ -49,13 +53,16 @@ class Settings:
     plugin: PluginOptions = field(default_factory=PluginOptions)
 
     @classmethod
-    def from_options(cls, root: FsPath, options: dict[str, Any]) -> Settings:
+    def from_options(cls, root: FsPath, options: dict[str, Any], site_name: str | None = None) -> Settings:
         """Settings from the plugin's options; raise `ConfigError` in plain words if any is wrong.
 
         Paths are made absolute without following symbolic links, so a linked cases folder or
         vocabulary file is seen as a link (and refused), never silently read from elsewhere.
         """
         plugin = _check_options(options)
+        problem = site_name_problem(site_name) if site_name is not None else None
+        if problem:
+            raise ConfigError(f"site_name in mkdocs.yml {problem}")
         root = FsPath(os.path.abspath(root))
         cases_dir = FsPath(os.path.normpath(root / plugin.cases_dir))
         vocabulary = FsPath(os.path.normpath(root / plugin.vocabulary))
@@ -63,6 +70,10 @@ class Settings:
             if path.is_symlink():
                 raise ConfigError(f"{what}: {path} is a symbolic link; links are never followed (use the real path)")
         return cls(root, cases_dir, vocabulary, rules.Options(plugin.min_words, allow_waivers=plugin.waivers), plugin)
+
+    def load_vocabulary(self) -> Vocabulary:
+        """The casebook's vocabulary; raises `VocabularyError` with every problem in it."""
+        return load_vocabulary(self.vocabulary, display_name(self.vocabulary, self.root))
 
 
 def _check_options(options: dict[str, Any]) -> PluginOptions:
@@ -87,16 +98,52 @@ def _check_options(options: dict[str, Any]) -> PluginOptions:
         raise ConfigError("in mkdocs.yml, under the candour plugin: " + "; ".join(messages)) from None
 
 
+def site_name_problem(name: str) -> str | None:
+    """Why a site's name cannot be used, or None: one line of plain text, nothing that ends an attribute.
+
+    The theme writes the name into HTML attributes unescaped (its partials/nav.html), and a pull
+    request can change it.
+    """
+    if not isinstance(name, str) or not name.strip() or len(name) > 80 or "\n" in name:
+        return "must be one line of 1 to 80 characters"
+    if any(ch in name for ch in '"<>`'):
+        return "cannot contain \" < > or `: the theme writes it into the page's HTML"
+    issue = plain_text_issue(name)
+    return f"{issue[0]} ({issue[1]})" if issue else None
+
+
 class _ConfigLoader(yaml.SafeLoader):
-    """Safe loading that tolerates MkDocs' own tags (`!ENV`, `!relative`, `!!python/name:`)."""
+    """Safe loading with MkDocs' tags: `!ENV` as MkDocs reads it; `!relative` and Python names, which
+    no option of Candour's takes, as None."""
+
+
+def _env(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
+    """`!ENV NAME` or `!ENV [NAME, OTHER, default]`: the first variable set, else the default (or None)."""
+    if isinstance(node, yaml.ScalarNode):
+        names, default = [loader.construct_scalar(node)], None
+    elif isinstance(node, yaml.SequenceNode) and node.value:
+        *names, default = loader.construct_sequence(node)
+        if not names:
+            names, default = [default], None
+    else:
+        raise yaml.constructor.ConstructorError(None, None, "!ENV needs a variable's name, or a list of names "
+                                                "and a default", node.start_mark)
+    for name in names:
+        if isinstance(name, str) and name in os.environ:
+            value = os.environ[name]
+            return yaml.load(value, Loader=yaml.SafeLoader) if value else value  # as MkDocs: '8' is 8
+    return default
 
 
 def _ignore_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
     return None
 
 
+_ConfigLoader.add_constructor("!ENV", _env)
 _ConfigLoader.add_multi_constructor("!", _ignore_tag)
 _ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+#: How deep INHERIT may chain before it is taken for a loop.
+MAX_INHERIT = 10
 
 
 class ConfigError(Exception):
@@ -117,10 +164,7 @@ def load_settings(config_file: FsPath | None = None) -> Settings:
     if config_file is None:
         raise ConfigError("no mkdocs.yml found here or in any parent folder (run candour from the site's "
                           "folder, or pass --config)")
-    try:
-        config = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise ConfigError(f"{config_file}: cannot be read: {exc}") from None
+    config = read_config(config_file)
     options: dict[str, Any] = {}
     plugins = config.get("plugins") if isinstance(config, dict) else None
     # mkdocs.yml lists plugins either as a list (of names, or of one-key mappings) or as one mapping.
@@ -128,4 +172,34 @@ def load_settings(config_file: FsPath | None = None) -> Settings:
     for plugin in entries:
         if isinstance(plugin, dict) and isinstance(plugin.get("candour"), dict):
             options = plugin["candour"]
-    return Settings.from_options(config_file.parent, options)
+    name = config.get("site_name")
+    return Settings.from_options(config_file.parent, options, name if isinstance(name, str) else None)
+
+
+def read_config(config_file: FsPath, _seen: tuple[FsPath, ...] = ()) -> dict[str, Any]:
+    """mkdocs.yml as MkDocs reads it: `INHERIT: parent.yml` is merged under it (mappings key by key,
+    anything else replaced), relative to the file that names it."""
+    path = FsPath(os.path.abspath(config_file))
+    if path in _seen or len(_seen) > MAX_INHERIT:
+        chain = " -> ".join(p.name for p in (*_seen, path))
+        raise ConfigError(f"{config_file}: INHERIT goes round in a loop ({chain})")
+    try:
+        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{config_file}: cannot be read: {exc}") from None
+    if not isinstance(config, dict):
+        raise ConfigError(f"{config_file}: is not a mapping of settings")
+    parent = config.pop("INHERIT", None)
+    if parent is None:
+        return config
+    if not isinstance(parent, str):
+        raise ConfigError(f"{config_file}: INHERIT must name a file, like INHERIT: ../base.yml")
+    return _merge(read_config(path.parent / parent, (*_seen, path)), config)
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in over.items():
+        merged[key] = _merge(merged[key], value) if isinstance(value, dict) and isinstance(merged.get(key), dict) \
+            else value
+    return merged

@@ -13,7 +13,7 @@ from typing import Any
 
 from . import body, html_policy, judgement, privacy
 from .loader import Source
-from .model import FIELDS, REQUIRED, _partial_date  # the same date parsing as the model
+from .model import FIELDS, FINISHED, NOT_ENDED, REQUIRED, _partial_date  # the same date parsing as the model
 from .problems import Path, Problem, format_path, quote
 
 #: Default for the plugin option `min_words`.
@@ -222,11 +222,11 @@ def required(path: Path) -> bool:
 def _check_dates(source: Source, data: dict[str, Any]) -> Iterator[Problem]:
     status = data.get("status")
     has_ended = data.get("ended") is not None
-    if status in ("completed", "stopped") and not has_ended:
+    if status in FINISHED and not has_ended:
         yield source.problem(("ended",), f"a {status} case needs 'ended'",
                              "add 'ended: YYYY-MM', the month the work ended", line=source.line_of(("status",)),
                              code="C201")
-    elif status in ("planned", "in-progress") and "ended" in data:
+    elif status in NOT_ENDED and "ended" in data:
         yield source.problem(("ended",), f"a case that is {status.replace('-', ' ')} cannot have ended",
                              "remove 'ended', or change 'status' to completed, stopped or paused", code="C201")
     started, ended = _date_or_none(data.get("started")), _date_or_none(data.get("ended"))

@@ -13,8 +13,8 @@ from pathlib import Path as FsPath
 from . import html_policy
 from .loader import UnreadableFile, parse_yaml, read_bytes
 from .problems import Problem
+from .taxonomy import KINDS
 
-KINDS = ("regions", "services", "themes", "partners")
 TERM_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: Longest label: labels appear in filters, headings and the header.
 MAX_LABEL = 80

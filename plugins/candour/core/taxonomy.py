@@ -1,0 +1,39 @@
+"""The taxonomies: regions, services, themes and the kinds of organisation involved.
+
+One registry says, for each: its vocabulary kind (also the folder of its pages on the site and
+its key in data files), the case field that names its terms, its heading, its filter on the list
+of cases, and the one rule for which terms a case is on. Term pages, filters, search facets,
+data files and the command line all read it, so they agree on every count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    kind: str  # the vocabulary's kind: 'themes'; the folder of its pages and its key in data files
+    field: str  # the case's field naming its terms: 'region' holds one, the others a list
+    heading: str  # what its index page is called
+    param: str  # the URL parameter of its filter on /cases/
+    label: str  # the filter's label
+    pages: bool  # whether each term has a page of its own
+
+    def terms_of(self, case: Any) -> list[str]:
+        """The terms a case is on: the terms its own field names, in the order it names them."""
+        value = getattr(case, self.field)
+        return [value] if isinstance(value, str) else list(value)
+
+
+TAXONOMIES = (
+    Taxonomy("themes", "themes", "Themes", "theme", "Theme", pages=True),
+    Taxonomy("services", "services", "Services", "service", "Service", pages=True),
+    Taxonomy("regions", "region", "Regions", "region", "Region", pages=True),
+    Taxonomy("partners", "partners", "Partners", "partner", "Partner", pages=False),
+)
+BY_KIND = {t.kind: t for t in TAXONOMIES}
+BY_FIELD = {t.field: t for t in TAXONOMIES}
+#: The vocabulary file's kinds, in the order it lists them.
+KINDS = ("regions", "services", "themes", "partners")
