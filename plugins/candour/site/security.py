@@ -1,4 +1,6 @@
-"""Page hardening: a Content-Security-Policy and referrer policy on every page, safe external links.
+"""Page hardening: the Content-Security-Policy and referrer policy every page carries, safe external links.
+
+The policies are computed here and written by the templates (`main.html`, block `site_meta`).
 
 The policy lets a page run only the site's own script files, the theme's own inline scripts, and
 the WebAssembly that Pagefind's search needs. The theme's inline scripts are allowed one by one by
@@ -16,13 +18,15 @@ from urllib.parse import urlsplit
 
 
 REFERRER_POLICY = "same-origin"
+#: What the 404 page's policy says until its own inline scripts have been hashed.
+PENDING = "candour-policy-pending"
+_POLICY_TAG_RE = re.compile(r'<meta http-equiv="Content-Security-Policy" content="[^"<>]++">')
 _INLINE_SCRIPT_RE = re.compile(r"<script(?P<attrs>[^<>]*+)>(?P<body>(?:[^<]++|<(?!/script))*+)</script\s*+>",
                                re.IGNORECASE)
 _DATA_TYPES = ("application/json", "application/ld+json", "importmap")
 _ANCHOR_RE = re.compile(r"<a\s[^<>]*+>", re.IGNORECASE)
 _HREF_RE = re.compile(r"""\shref\s*+=\s*+(?:"([^"]*+)"|'([^']*+)')""", re.IGNORECASE)
 _REL_RE = re.compile(r"\srel\s*+=", re.IGNORECASE)
-_HEAD_RE = re.compile(r"<head[^<>]*+>(?:\s*+<meta\s++charset=[^<>]*+>)?", re.IGNORECASE)
 
 
 def content_security_policy(script_hashes: Iterable[str], nonce: str | None = None) -> str:
@@ -60,7 +64,10 @@ def inline_script_hashes(html: str) -> list[str]:
     return hashes
 
 
-def _external_rel(html: str, site_host: str) -> str:
+def external_links(html: str, site_url: str) -> str:
+    """`html` with `rel="noopener noreferrer"` on every link to another site that has no `rel` of its own."""
+    site_host = urlsplit(site_url).netloc.lower()
+
     def fix(match: re.Match[str]) -> str:
         tag = match.group(0)
         href = _HREF_RE.search(tag)
@@ -76,16 +83,9 @@ def _external_rel(html: str, site_host: str) -> str:
     return _ANCHOR_RE.sub(fix, html)
 
 
-def harden(page_html: str, script_hashes: Iterable[str], site_url: str = "", nonce: str | None = None) -> str:
-    """Add the CSP and referrer meta tags to a page and `rel` to its external links."""
-    policy = content_security_policy(script_hashes, nonce)
-    meta = (f'\n    <meta http-equiv="Content-Security-Policy" content="{policy}">'
-            f'\n    <meta name="referrer" content="{REFERRER_POLICY}">')
-    head = _HEAD_RE.search(page_html)
-    if head is None:
-        return page_html
-    hardened = page_html[: head.end()] + meta + page_html[head.end():]
-    return _external_rel(hardened, urlsplit(site_url).netloc.lower())
+def has_policy(page_html: str) -> bool:
+    """Whether the page carries a policy (a casebook's own main.html could drop the block that writes it)."""
+    return _POLICY_TAG_RE.search(page_html) is not None
 
 
 def scope_of(site_url: str | None) -> str:

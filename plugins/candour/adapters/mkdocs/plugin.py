@@ -157,24 +157,41 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             data.update(planned.data)
         if page.is_homepage:
             data["home"] = self.plan.home
+        return self._with_policy(context)
+
+    def _with_policy(self, context: TemplateContext, policy: str | None = None) -> TemplateContext:
+        if self.theme_scripts is None and policy is None:
+            raise PluginError("candour: the theme has no 404.html, so the theme's own inline scripts are unknown "
+                              "and the Content-Security-Policy cannot allow them")
+        data = cast(dict[str, Any], context)
+        data.update(candour_referrer=security.REFERRER_POLICY, candour_policy=policy or
+                    security.content_security_policy(self.theme_scripts or [], self.serve_nonce))
         return context
 
-    # MkDocs renders the theme's static templates before any page. The 404 page holds no case
-    # content, so its inline scripts are exactly the theme's own: the only ones the policy allows.
+    # MkDocs renders the theme's static templates before any page. The 404 page holds no case content,
+    # so its inline scripts, hashed once it is rendered, are exactly the theme's own: the only ones allowed.
+    def on_template_context(self, context: TemplateContext, /, *, template_name: str,
+                            config: MkDocsConfig) -> TemplateContext:
+        if not template_name.endswith(".html"):  # sitemap.xml
+            return context
+        return self._with_policy(context, security.PENDING if template_name == "404.html" else None)
+
     def on_post_template(self, output_content: str, template_name: str, config: MkDocsConfig) -> str:
         if template_name == "404.html":
             self.theme_scripts = security.inline_script_hashes(output_content)
-        if template_name.endswith(".html"):
-            return security.harden(output_content, self.theme_scripts or [], config.site_url or "", self.serve_nonce)
-        return output_content
+            policy = security.content_security_policy(self.theme_scripts, self.serve_nonce)
+            output_content = output_content.replace(security.PENDING, str(escape(policy)))
+        return security.external_links(output_content, config.site_url or "") if template_name.endswith(".html") \
+            else output_content
 
-    # Last, so the policy sees the final page.
+    # Last, so the check sees the final page.
     @event_priority(-100)
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
-        if self.theme_scripts is None:
-            raise PluginError("candour: the theme has no 404.html, so the theme's own inline scripts are unknown "
-                              "and the Content-Security-Policy cannot allow them")
-        return security.harden(output, self.theme_scripts, config.site_url or "", self.serve_nonce)
+        if not security.has_policy(output):
+            raise PluginError(f"candour: the page {page.file.src_uri} has no Content-Security-Policy: a template "
+                              "of the casebook's own replaced the 'site_meta' block of Candour's main.html; keep "
+                              "{{ super() }} in it")
+        return security.external_links(output, config.site_url or "")
 
     # Last, so the index covers what every other plugin wrote.
     @event_priority(-100)

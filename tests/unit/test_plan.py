@@ -1,0 +1,181 @@
+"""The site plan, tested without a site engine: every page, data file and count of a small casebook."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from candour.core import casebook
+from candour.core.settings import PluginOptions
+from candour.core.vocabulary import Vocabulary
+from candour.site import plan as site_plan
+from candour.site.plan import Plan, PlanError
+
+from ..conftest import case_text, good
+
+GOLDEN = Path(__file__).parents[1] / "golden" / "plan" / "small-casebook.json"
+SITE_URL = "https://cases.example.org/network/"
+TODAY = dt.date(2026, 1, 15)
+
+
+def url_of(path: str) -> str:
+    """MkDocs' directory URLs: 'cases/index.md' -> 'cases/', 'cases/x.md' -> 'cases/x/'."""
+    stem = path.removesuffix(".md")
+    return "" if stem == "index" else stem.removesuffix("/index") + "/"
+
+
+CASES = {
+    # newest first by 'published'; themes and setback themes chosen so that theme pages differ from filters
+    "night-shelter-triage": good(title="Night shelter triage", published="2025-05-01", region="london",
+                                 themes=["funding"], services=["housing"]),
+    "shared-referrals": good(),  # referral-pathways, children-and-families, east-of-england
+    "library-benefits-advice": good(
+        title="Benefits advice in libraries", published="2023-02-10", status="in-progress", ended=None,
+        attribution="anonymised", organisations=None, described_as="A district council in the east",
+        themes=["referral-pathways", "funding"],
+        setbacks=[{"what": "The library computers blocked the benefits calculator for the first two months.",
+                   "themes": ["digital-systems"]}]),
+}
+
+
+def write_casebook(folder: Path, cases: dict[str, dict[str, Any]]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for slug, data in cases.items():
+        (folder / f"{slug}.md").write_text(case_text(data, f"## What we tried\n\nThe story of {slug}.\n"),
+                                           encoding="utf-8")
+    return folder
+
+
+def make_plan(tmp_path: Path, vocabulary: Vocabulary, cases: dict[str, dict[str, Any]] = CASES,
+              **kwargs: Any) -> Plan:
+    folder = write_casebook(tmp_path / "cases", cases)
+    book = casebook.load(folder, vocabulary, root=tmp_path)
+    assert not book.errors, [p.text() for p in book.errors]
+    options = kwargs.pop("options", PluginOptions(private_contact="cases@network.example"))
+    return site_plan.plan(book, vocabulary, options, url_of, site_url=SITE_URL, site_name="Test casebook",
+                          today=TODAY, **{"page_size": 2, **kwargs})
+
+
+def as_json(plan: Plan, root: Path) -> dict[str, Any]:
+    """The plan as plain data; the field reference and the rules are summarised (they have tests of their own)."""
+    def page(p: site_plan.Page) -> dict[str, Any]:
+        data = dict(p.data)
+        for big in ("fields", "rules"):
+            if big in data:
+                data[big] = f"{len(data[big])} rows"
+        return {**dataclasses.asdict(p), "data": data,
+                "source": p.source.relative_to(root).as_posix() if p.source else None}
+    return {"pages": {path: page(p) for path, p in plan.pages.items()}, "files": plan.files,
+            "documents": sorted(plan.documents), "home": plan.home}
+
+
+def test_the_plan_of_a_small_casebook_is_the_golden_one(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    actual = json.dumps(as_json(make_plan(tmp_path, vocabulary), tmp_path), indent=1, ensure_ascii=False,
+                        default=str) + "\n"
+    if os.environ.get("CANDOUR_UPDATE_GOLDEN"):
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(actual, encoding="utf-8")
+    assert actual == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_listings_are_split_into_pages_that_link_in_order(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    plan = make_plan(tmp_path, vocabulary)
+    first, second = plan.pages["cases/index.md"], plan.pages["cases/page/2.md"]
+    assert "cases/page/3.md" not in plan.pages
+    assert [c["title"] for c in first.data["cases"]] == ["Night shelter triage", "A shared referral form for early help"]
+    assert [c["title"] for c in second.data["cases"]] == ["Benefits advice in libraries"]
+    assert first.data["pagination"] == {"page": 1, "pages": 2, "total": 3, "first_index": 1, "last_index": 2,
+                                        "previous": None, "next": "cases/page/2/"}
+    assert second.data["pagination"]["previous"] == "cases/" and second.data["pagination"]["next"] is None
+    assert (first.title, second.title) == ("Cases", "Cases (page 2 of 2)")
+
+
+def test_a_case_page_has_its_story_and_contents_from_the_core(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    page = make_plan(tmp_path, vocabulary).pages["cases/shared-referrals.md"]
+    assert page.template == "case.html" and page.source == tmp_path / "cases" / "shared-referrals.md"
+    assert page.body.startswith('<h2 id="what-we-tried">What we tried<a class="headerlink"')
+    assert '<p>The story of shared-referrals.</p>' in page.body
+    assert [h.id for h in page.toc] == ["do-differently", "setbacks", "what-we-tried"]
+    assert page.description == CASES["shared-referrals"]["summary"]
+
+
+def test_anonymised_cases_never_name_anyone_in_the_plan(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    plan = make_plan(tmp_path, vocabulary)
+    view = plan.pages["cases/library-benefits-advice.md"].data["case"]
+    assert view["who"] is None and view["contributors"] == []
+    record = next(c for c in json.loads(plan.files["cases.json"])["cases"] if c["slug"] == "library-benefits-advice")
+    assert "organisations" not in record and "contributors" not in record
+
+
+@pytest.mark.parametrize(("own", "named"), [
+    ("cases.json", "a data file it makes"),
+    ("cases/filter-index.json", "a data file it makes"),
+    ("cases/index.md", "its page 'Cases'"),
+    ("themes/funding/index.md", "its page 'Funding'"),
+    ("rules.md", "its page 'Rules and codes'"),
+    ("cases/shared-referrals.md", "the page of the case shared-referrals.md"),
+])
+def test_a_hand_written_file_where_the_plan_writes_is_an_error(tmp_path: Path, vocabulary: Vocabulary, own: str,
+                                                                named: str) -> None:
+    with pytest.raises(PlanError) as error:
+        make_plan(tmp_path, vocabulary, existing={own, "index.md"})
+    assert str(error.value) == f"docs/{own} stands where the site puts {named}: rename or remove one of them"
+
+
+def test_every_clash_is_reported_at_once(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    with pytest.raises(PlanError) as error:
+        make_plan(tmp_path, vocabulary, existing={"cases.json", "feed.xml", "search/index.md"})
+    assert str(error.value).count("stands where the site puts") == 3
+
+
+def test_a_casebook_page_replaces_the_package_page_of_the_same_name(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    plan = make_plan(tmp_path, vocabulary, existing={"contribute.md"})
+    assert sorted(plan.documents) == ["maintainers.md", "open-data.md"]
+
+
+def test_markers_are_filled_from_the_settings(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    plan = make_plan(tmp_path, vocabulary)
+    text = plan.fill(f"a\n\n{site_plan.PRIVATE_ROUTE_MARKER}\n\n{site_plan.CASE_TEMPLATE_MARKER}\n")
+    assert "[cases@network.example](mailto:cases@network.example)" in text
+    assert plan.case_template.rstrip() in text and site_plan.CASE_TEMPLATE_MARKER not in text
+    assert "illustrative" not in plan.case_template
+
+
+def test_without_search_there_is_no_search_page(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    plan = make_plan(tmp_path, vocabulary, options=PluginOptions(search=False))
+    assert "search/index.md" not in plan.pages
+    assert "search/index.md" in make_plan(tmp_path / "again", vocabulary).pages
+
+
+def test_data_files_use_the_public_address(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    plan = make_plan(tmp_path, vocabulary)
+    urls = {c["url"] for c in json.loads(plan.files["cases.json"])["cases"]}
+    assert urls == {f"{SITE_URL}cases/{slug}/" for slug in CASES}
+    assert f"<link href=\"{SITE_URL}cases/shared-referrals/\"" in plan.files["feed.xml"]
+
+
+def test_counts_on_the_theme_index_are_the_theme_pages_own(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    plan = make_plan(tmp_path, vocabulary)
+    for term in plan.pages["themes/index.md"].data["terms"]:
+        page = plan.pages[f"themes/{term['term']}/index.md"]
+        assert term["count"] == page.data["pagination"]["total"]
+        assert term["setbacks"] == page.data["setback_total"]
+
+
+def test_the_home_page_shows_the_newest_cases_and_busiest_themes(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    home = make_plan(tmp_path, vocabulary).home
+    assert home["count"] == 3 and home["newest"][0]["title"] == "Night shelter triage"
+    counts = [t["count"] for t in home["top_themes"]]
+    assert counts == sorted(counts, reverse=True) and all(counts)
+
+
+def test_an_empty_casebook_still_has_every_listing(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    plan = make_plan(tmp_path, vocabulary, cases={})
+    assert plan.pages["cases/index.md"].data["cases"] == [] and plan.home["count"] == 0
+    assert json.loads(plan.files["cases.json"])["count"] == 0
