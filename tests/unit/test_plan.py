@@ -88,7 +88,8 @@ def test_listings_are_split_into_pages_that_link_in_order(tmp_path: Path, vocabu
     plan = make_plan(tmp_path, vocabulary)
     first, second = plan.pages["cases/index.md"], plan.pages["cases/page/2.md"]
     assert "cases/page/3.md" not in plan.pages
-    assert [c["title"] for c in first.data["cases"]] == ["Night shelter triage", "A shared referral form for early help"]
+    assert [c["title"] for c in first.data["cases"]] == ["Night shelter triage",
+                                                          "A shared referral form for early help"]
     assert [c["title"] for c in second.data["cases"]] == ["Benefits advice in libraries"]
     assert first.data["pagination"] == {"page": 1, "pages": 2, "total": 3, "first_index": 1, "last_index": 2,
                                         "previous": None, "next": "cases/page/2/"}

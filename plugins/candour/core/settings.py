@@ -59,7 +59,8 @@ class Settings:
         Paths are made absolute without following symbolic links, so a linked cases folder or
         vocabulary file is seen as a link (and refused), never silently read from elsewhere.
         """
-        plugin = _check_options(options)
+        # An option set to nothing (or to an unset `!ENV` variable) has its default, as MkDocs gives it.
+        plugin = _check_options({name: value for name, value in options.items() if value is not None})
         problem = site_name_problem(site_name) if site_name is not None else None
         if problem:
             raise ConfigError(f"site_name in mkdocs.yml {problem}")

@@ -54,8 +54,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = FsPath(config.config_file_path).parent if config.config_file_path else FsPath.cwd()
         try:
-            options = {name: value for name, value in self.config.items() if value is not None}
-            self.settings = Settings.from_options(root, options, site_name=config.site_name)
+            self.settings = Settings.from_options(root, dict(self.config), site_name=config.site_name)
         except ConfigError as exc:
             raise PluginError(f"candour: {exc}") from None
         dirs = config.theme.dirs
