@@ -155,8 +155,8 @@ def test_a_case_clashing_with_a_docs_page_is_an_error(tmp_path: Path, caplog: py
     (folder / "docs" / "cases" / "housing-first-pilot.md").write_text("# Hand-written\n")
     with pytest.raises((PluginError, Abort)):
         build_site(folder)
-    assert any("cases/housing-first-pilot.md would be published at cases/housing-first-pilot.md, but "
-               "docs/cases/housing-first-pilot.md already exists" in r.getMessage() for r in caplog.records)
+    assert any("docs/cases/housing-first-pilot.md stands where the site puts the page of the case "
+               "housing-first-pilot.md: rename or remove one of them" in r.getMessage() for r in caplog.records)
 
 
 def test_open_data_and_feed_are_published(built_site: Path) -> None:

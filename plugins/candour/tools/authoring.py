@@ -21,6 +21,7 @@ from frontmatter.default_handlers import BaseHandler, YAMLHandler
 from ..core import html_policy
 from ..core.body import check as check_body
 from ..core.model import FINISHED, STATUSES, slugify
+from ..core.taxonomy import KINDS
 from ..core.vocabulary import Vocabulary
 
 TODO = "TODO"
@@ -72,7 +73,7 @@ def render_case(answers: Answers, vocabulary: Vocabulary, today: dt.date | None 
     """The text of a case file: known answers filled in, the rest as explained TODO placeholders."""
     a = answers
     today = today or dt.date.today()
-    allowed = {kind: ", ".join(vocabulary.allowed(kind)) for kind in ("regions", "services", "themes", "partners")}
+    allowed = {kind: ", ".join(vocabulary.allowed(kind)) for kind in KINDS}
     lines = [
         "---",
         "# A Candour case. Replace every TODO, then run: candour validate this-file.md",

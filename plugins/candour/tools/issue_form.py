@@ -20,6 +20,7 @@ import yaml
 
 from ..core.casebook import RESERVED_SLUGS
 from ..core.model import ATTRIBUTIONS, STATUS_LABELS, STATUSES, slugify
+from ..core.taxonomy import KINDS
 from ..core.vocabulary import Vocabulary
 from . import authoring
 
@@ -68,7 +69,7 @@ def form_yaml(vocabulary: Vocabulary) -> str:
                 "validations": {"required": required}}
 
     labels = {kind: [vocabulary.label(kind, term) for term in vocabulary.allowed(kind)]
-              for kind in ("regions", "services", "themes", "partners")}
+              for kind in KINDS}
     form = {
         "name": "Submit a case",
         "description": "Share a case without using git: a maintainer turns it into a draft for you to check.",
