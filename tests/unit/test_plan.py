@@ -40,7 +40,10 @@ CASES = {
         attribution="anonymised", organisations=None, described_as="A district council in the east",
         themes=["referral-pathways", "funding"],
         setbacks=[{"what": "The library computers blocked the benefits calculator for the first two months.",
-                   "themes": ["digital-systems"]}]),
+                   "themes": ["digital-systems"]}],
+        do_differently=[{"text": "Test the library network with the calculator before the first session.",
+                         "themes": ["digital-systems"]},
+                        "Agree the funding for the second year before the first year's sessions begin."]),
 }
 
 
@@ -180,3 +183,32 @@ def test_an_empty_casebook_still_has_every_listing(tmp_path: Path, vocabulary: V
     plan = make_plan(tmp_path, vocabulary, cases={})
     assert plan.pages["cases/index.md"].data["cases"] == [] and plan.home["count"] == 0
     assert json.loads(plan.files["cases.json"])["count"] == 0
+
+
+def test_a_theme_page_shows_what_is_about_the_theme_first_and_the_rest_apart(tmp_path: Path,
+                                                                              vocabulary: Vocabulary) -> None:
+    plan = make_plan(tmp_path, vocabulary)
+    digital = plan.pages["themes/digital-systems/index.md"].data
+    # On the theme only through one setback and one lesson, which name it: they, and only they, are about it.
+    assert [x["text"] for x in digital["lessons"]] == [
+        "Test the library network with the calculator before the first session."]
+    assert [x["what"][:20] for x in digital["setbacks"]] == ["The library computer"]
+    # The case's untagged lesson, on a case of two themes, is shown apart.
+    assert [x["text"][:20] for x in digital["other_lessons"]] == ["Agree the funding fo"]
+    funding = plan.pages["themes/funding/index.md"].data
+    # A case whose only theme is funding: its untagged lessons and setbacks are about funding.
+    assert "Night shelter triage" in {x["case_title"] for x in funding["lessons"]}
+    assert all(x["case_title"] != "Night shelter triage" for x in funding["other_lessons"])
+
+
+def test_a_case_is_on_every_theme_its_setbacks_and_lessons_name_everywhere(tmp_path: Path,
+                                                                          vocabulary: Vocabulary) -> None:
+    plan = make_plan(tmp_path, vocabulary)
+    digital = next(t for t in plan.pages["themes/index.md"].data["terms"] if t["term"] == "digital-systems")
+    facet = next(f for f in plan.pages["cases/index.md"].data["facets"] if f["param"] == "theme")
+    assert digital["count"] == 1 == next(o["count"] for o in facet["options"] if o["value"] == "digital-systems")
+    view = plan.pages["cases/library-benefits-advice.md"].data["case"]
+    assert [t["term"] for t in view["themes"]] == ["referral-pathways", "funding", "digital-systems"]
+    index = json.loads(plan.files["cases/filter-index.json"])
+    row = next(r for r in index["cases"] if r[1] == "cases/library-benefits-advice/")
+    assert "digital-systems" in [index["terms"]["themes"][i] for i in row[6]]

@@ -18,8 +18,10 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
     StrictBool,
+    Tag,
     ValidationInfo,
 )
 from pydantic_core import PydanticCustomError
@@ -203,6 +205,29 @@ class Setback(_Strict):
                                 description="Themes of this setback, if they differ from the case's.")
 
 
+class Lesson(_Strict):
+    """A lesson with the themes it is about, when they are not simply the case's own."""
+
+    text: Text = Field(description="What the team would do differently, and why.")
+    themes: list[Theme] = Field(default_factory=list, description="The themes this lesson is about.")
+
+
+#: How a lesson is written: plain text, or 'text:' with its 'themes:'. Errors name the field, never the form.
+LESSON_FORMS = ("plain", "with-themes")
+LessonItem = Annotated[
+    Annotated[Text, Tag("plain")] | Annotated[Lesson, Tag("with-themes")],
+    Discriminator(lambda value: "with-themes" if isinstance(value, (dict, Lesson)) else "plain"),
+]
+
+
+def lesson_text(item: str | Lesson) -> str:
+    return item.text if isinstance(item, Lesson) else item
+
+
+def lesson_themes(item: str | Lesson) -> list[str]:
+    return list(item.themes) if isinstance(item, Lesson) else []
+
+
 class Update(_Strict):
     """One entry of the journal kept while the work goes on."""
 
@@ -256,8 +281,9 @@ class Case(_Strict):
                           "e.g. 'A district council in the East of England'.",
         json_schema_extra={"x-required-when": "attribution is anonymised"})
     setbacks: list[Setback] = Field(min_length=1, description="What went wrong: at least one setback.")
-    do_differently: list[Text] = Field(
-        min_length=1, description="What the team would do differently next time: at least one item.")
+    do_differently: list[LessonItem] = Field(
+        min_length=1, description="What the team would do differently next time: at least one item. An item "
+                                  "is text, or 'text:' with 'themes:' when the lesson is about themes of its own.")
     partners: list[Partner] = Field(
         default_factory=list, description="Kinds of partner involved, from the partners vocabulary.")
     what_worked: list[Text] = Field(default_factory=list, description="What worked.")

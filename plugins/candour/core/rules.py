@@ -39,7 +39,7 @@ _TEXT_FIELDS: tuple[tuple[str, tuple[str, ...] | None, bool], ...] = (
     ("described_as", None, False),
     ("network", None, False),
     ("organisations", None, True),
-    ("do_differently", None, True),
+    ("do_differently", ("text",), True),  # an item is text, or 'text:' with its 'themes:'
     ("what_worked", None, True),
     ("setbacks", ("what", "why", "impact", "response"), True),
     ("updates", ("note",), True),
@@ -47,6 +47,10 @@ _TEXT_FIELDS: tuple[tuple[str, tuple[str, ...] | None, bool], ...] = (
     ("sources", ("title",), True),
     ("waivers", ("reason",), True),
 )
+
+
+#: Lists whose items are text, or fields with the text in 'text'.
+_TEXT_OR_FIELDS = frozenset({"do_differently"})
 
 
 @dataclass(frozen=True)
@@ -71,10 +75,9 @@ def text_values(data: dict[str, Any]) -> Iterator[tuple[Path, str]]:
             else [] if is_list else [((name,), value)]
         )
         for path, item in items:
-            if subfields is None:
-                if isinstance(item, str):
-                    yield path, item
-            elif isinstance(item, dict):
+            if isinstance(item, str) and (subfields is None or name in _TEXT_OR_FIELDS):
+                yield path, item
+            elif subfields is not None and isinstance(item, dict):
                 for sub in subfields:
                     if isinstance(item.get(sub), str):
                         yield (*path, sub), item[sub]
@@ -216,7 +219,7 @@ def required(path: Path) -> bool:
         return str(path[0]) in REQUIRED
     # An item of a required list, or a required part of an entry (a setback's 'what', an update's 'note').
     return path[0] in ("setbacks", "do_differently") if len(path) == 2 else path[-1] in ("what", "note", "name",
-                                                                                         "role", "title", "url")
+                                                                                         "role", "title", "url", "text")
 
 
 def _check_dates(source: Source, data: dict[str, Any]) -> Iterator[Problem]:
@@ -267,7 +270,7 @@ def _check_attribution(source: Source, data: dict[str, Any]) -> Iterator[Problem
 # Lists whose items must differ, with the key that makes two items "the same".
 _UNIQUE_LISTS: dict[str, str | None] = {
     "services": None, "themes": None, "partners": None, "organisations": None,
-    "do_differently": None, "what_worked": None, "setbacks": "what", "updates": "note",
+    "do_differently": "text", "what_worked": None, "setbacks": "what", "updates": "note",
     "contributors": "name", "sources": "url",
 }
 
@@ -280,9 +283,10 @@ def _same(value: Any) -> str | None:
 
 def _check_duplicates(source: Source, data: dict[str, Any]) -> Iterator[Problem]:
     lists: list[tuple[Path, Any, str | None]] = [((name,), data.get(name), key) for name, key in _UNIQUE_LISTS.items()]
-    if isinstance(data.get("setbacks"), list):
-        lists += [(("setbacks", i, "themes"), item.get("themes"), None)
-                  for i, item in enumerate(data["setbacks"]) if isinstance(item, dict)]
+    for name in ("setbacks", "do_differently"):
+        if isinstance(data.get(name), list):
+            lists += [((name, i, "themes"), item.get("themes"), None)
+                      for i, item in enumerate(data[name]) if isinstance(item, dict)]
     for path, items, key in lists:
         if not isinstance(items, list):
             continue

@@ -20,15 +20,21 @@ class Taxonomy:
     param: str  # the URL parameter of its filter on /cases/
     label: str  # the filter's label
     pages: bool  # whether each term has a page of its own
+    parts: tuple[str, ...] = ()  # lists of the case whose items can name terms of their own
 
     def terms_of(self, case: Any) -> list[str]:
-        """The terms a case is on: the terms its own field names, in the order it names them."""
+        """The terms a case is on: those its field names, then those its parts name (a setback's or a
+        lesson's own themes), each once. The one rule for term pages, filters, search and counts."""
         value = getattr(case, self.field)
-        return [value] if isinstance(value, str) else list(value)
+        terms = [value] if isinstance(value, str) else list(value)
+        for part in self.parts:
+            for item in getattr(case, part):
+                terms += [t for t in getattr(item, self.field, ()) if t not in terms]
+        return terms
 
 
 TAXONOMIES = (
-    Taxonomy("themes", "themes", "Themes", "theme", "Theme", pages=True),
+    Taxonomy("themes", "themes", "Themes", "theme", "Theme", pages=True, parts=("setbacks", "do_differently")),
     Taxonomy("services", "services", "Services", "service", "Service", pages=True),
     Taxonomy("regions", "region", "Regions", "region", "Region", pages=True),
     Taxonomy("partners", "partners", "Partners", "partner", "Partner", pages=False),

@@ -8,7 +8,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import rules, waivers, yaml_hints
 from .loader import Source
-from .model import STATUSES, Case, Setback, did_you_mean
+from .model import LESSON_FORMS, STATUSES, Case, Lesson, Setback, did_you_mean
 from .problems import Path, Problem, format_path, quote
 from .vocabulary import Vocabulary
 
@@ -44,8 +44,8 @@ def _model_at(path: Path) -> type[BaseModel] | None:
     """The model whose fields are allowed at `path`, for 'did you mean' on unknown keys."""
     if len(path) == 1:
         return Case
-    if len(path) == 3 and path[0] == "setbacks":
-        return Setback
+    if len(path) == 3 and path[0] in ("setbacks", "do_differently"):
+        return Setback if path[0] == "setbacks" else Lesson
     field = Case.model_fields.get(str(path[0]))
     annotation: Any = field.annotation if field else None
     inner = getattr(annotation, "__args__", (None,))[0]
@@ -77,7 +77,7 @@ def _describe(value: Any) -> str:
 
 
 def _from_pydantic(source: Source, error: Any) -> Problem:
-    path: Path = tuple(error["loc"])
+    path: Path = tuple(part for part in error["loc"] if part not in LESSON_FORMS)  # the form is not a field
     kind: str = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}

@@ -72,6 +72,8 @@ def _flat(value: Any) -> str:
     if isinstance(value, dict):
         if "what" in value:
             return str(value["what"])
+        if "text" in value:  # a lesson with themes
+            return str(value["text"])
         if "note" in value:
             return f"{value['date']}: {value['note']}"
         if "url" in value:

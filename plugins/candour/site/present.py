@@ -8,7 +8,7 @@ import json
 from typing import Any, TypedDict
 
 from ..core import html_policy
-from ..core.model import ONGOING, STATUS_LABELS, Case, last_updated
+from ..core.model import ONGOING, STATUS_LABELS, Case, last_updated, lesson_text, lesson_themes
 from ..core.taxonomy import BY_FIELD, BY_KIND
 from ..core.vocabulary import Vocabulary
 
@@ -61,6 +61,11 @@ class ContributorView(TypedDict):
     role: str
 
 
+class LessonItemView(TypedDict):
+    text: str
+    themes: list[TermView]  # the lesson's own themes; empty when it has none of its own
+
+
 class CaseView(CaseSummary):
     """Everything a case page shows above and below its story."""
 
@@ -73,7 +78,7 @@ class CaseView(CaseSummary):
     reviewed: str | None
     reviewed_label: str | None
     illustrative: bool
-    do_differently: list[str]
+    do_differently: list[LessonItemView]
     setbacks: list[SetbackView]
     what_worked: list[str]
     updates: list[UpdateView]
@@ -125,7 +130,7 @@ def case_summary(case: Case, url: str, vocabulary: Vocabulary) -> CaseSummary:
         "status_label": STATUS_LABELS[case.status],
         "region": term_view(vocabulary, "regions", case.region),
         "services": _terms(vocabulary, "services", case.services),
-        "themes": _terms(vocabulary, "themes", case.themes),
+        "themes": _terms(vocabulary, "themes", BY_KIND["themes"].terms_of(case)),
         "partners": _terms(vocabulary, "partners", case.partners),
         "published": case.published.isoformat(),
         "published_label": long_date(case.published),
@@ -145,7 +150,8 @@ def case_view(case: Case, vocabulary: Vocabulary) -> CaseView:
         "reviewed": case.reviewed.isoformat() if case.reviewed else None,
         "reviewed_label": long_date(case.reviewed) if case.reviewed else None,
         "illustrative": case.illustrative,
-        "do_differently": case.do_differently,
+        "do_differently": [{"text": lesson_text(item), "themes": _terms(vocabulary, "themes", lesson_themes(item))}
+                           for item in case.do_differently],
         "setbacks": [
             {
                 "what": s.what, "why": s.why, "impact": s.impact, "response": s.response,
@@ -196,31 +202,33 @@ class SetbackInLibrary(TypedDict):
 
 
 class ThemeLibrary(TypedDict):
+    """A theme's setbacks and lessons: those on the theme, and, apart, the rest of the same cases'."""
+
     setbacks: list[SetbackInLibrary]
     lessons: list[LessonView]
+    other_setbacks: list[SetbackInLibrary]
+    other_lessons: list[LessonView]
+
+
+def about(own: list[str], case: Case, theme: str) -> bool:
+    """Whether a setback or lesson is about `theme`: it names the theme, or it names none and the theme is
+    its case's only one. (One untagged item of a case on several themes may be about any of them.)"""
+    return theme in own if own else case.themes == [theme]
 
 
 def lessons_for_theme(entries: list[tuple[Case, str]], theme: str) -> ThemeLibrary:
-    """Every setback and lesson on one theme, each with its case's title and URL.
-
-    A setback is on a theme when it or its case names the theme; a lesson, when its case does.
-    """
-    setbacks: list[SetbackInLibrary] = []
-    lessons: list[LessonView] = []
+    """Every setback and lesson of these cases, each with its case's title and URL, split into those
+    about `theme` and the others."""
+    library: ThemeLibrary = {"setbacks": [], "lessons": [], "other_setbacks": [], "other_lessons": []}
     for case, url in entries:
-        on_case = theme in case.themes
         for index, s in enumerate(case.setbacks):
-            if on_case or theme in s.themes:
-                setbacks.append({"case_title": case.title, "case_url": url, "what": s.what, "why": s.why,
-                                 "impact": s.impact, "response": s.response, "anchor": f"setback-{index + 1}"})
-        if on_case:
-            lessons += [{"case_title": case.title, "case_url": url, "text": item} for item in case.do_differently]
-    return {"setbacks": setbacks, "lessons": lessons}
-
-
-def on_theme(case: Case, theme: str) -> bool:
-    """A case belongs on a theme's page when it, or one of its setbacks, names the theme."""
-    return theme in case.themes or any(theme in s.themes for s in case.setbacks)
+            library["setbacks" if about(s.themes, case, theme) else "other_setbacks"].append({
+                "case_title": case.title, "case_url": url, "what": s.what, "why": s.why, "impact": s.impact,
+                "response": s.response, "anchor": f"setback-{index + 1}"})
+        for item in case.do_differently:
+            library["lessons" if about(lesson_themes(item), case, theme) else "other_lessons"].append(
+                {"case_title": case.title, "case_url": url, "text": lesson_text(item)})
+    return library
 
 
 #: The filters on /cases/, in order: the taxonomies by their case field, then status.
@@ -323,8 +331,11 @@ def field_reference(schema: dict[str, Any]) -> list[dict[str, Any]]:
     return rows
 
 
-def _resolve(prop: dict[str, Any], definitions: dict[str, Any]) -> dict[str, Any]:
-    options = [p for p in prop.get("anyOf", [prop]) if p.get("type") != "null"]
+def _resolve(prop: dict[str, Any], definitions: dict[str, Any], *, entry: bool = False) -> dict[str, Any]:
+    """The schema a property stands for: its one non-null form, or (with `entry`) the form that is an entry."""
+    options = [p for p in prop.get("anyOf", prop.get("oneOf", [prop])) if p.get("type") != "null"]
+    if entry:
+        options = [p for p in options if "$ref" in p or p.get("type") == "object"] or options
     chosen = options[0] if options else prop
     ref = chosen.get("$ref")
     return dict(definitions[ref.split("/")[-1]]) if ref else chosen
@@ -334,8 +345,11 @@ def _type_of(prop: dict[str, Any], definitions: dict[str, Any]) -> str:
     node = _resolve(prop, definitions)
     kind = node.get("type")
     if kind == "array":
-        item = _resolve(node.get("items", {}), definitions)
-        inner = "entries" if item.get("type") == "object" else _type_of(node.get("items", {}), definitions)
+        items = node.get("items", {})
+        if "oneOf" in items:  # a lesson: text, or an entry with its themes
+            return "list of text or entries"
+        item = _resolve(items, definitions)
+        inner = "entries" if item.get("type") == "object" else _type_of(items, definitions)
         return "list of allowed values" if inner == "one of the allowed values" else f"list of {inner}"
     if kind == "object":
         return "entry"
@@ -360,7 +374,7 @@ def _allowed(prop: dict[str, Any]) -> list[str]:
 
 def _parts(prop: dict[str, Any], definitions: dict[str, Any]) -> list[dict[str, Any]]:
     node = _resolve(prop, definitions)
-    item = _resolve(node.get("items", {}), definitions) if node.get("type") == "array" else node
+    item = _resolve(node.get("items", {}), definitions, entry=True) if node.get("type") == "array" else node
     if item.get("type") != "object":
         return []
     required = set(item.get("required", []))

@@ -121,6 +121,7 @@ def render_case(answers: Answers, vocabulary: Vocabulary, today: dt.date | None 
         f"    impact: {_todo('what it cost: time, money, people, trust (or delete this line)')}",
         f"    response: {_todo('what you did about it (or delete this line)')}"]
     lines += ["# do_differently: what you would do differently next time. At least one, 8 words or more.",
+              "# A lesson about particular themes can say so: - text: \"...\" then, below it, themes: [funding]",
               "do_differently:"]
     lines += [f"  - {_q(item)}" for item in a.do_differently] or [
         f"  - {_todo('one thing you would do differently, and why')}"]

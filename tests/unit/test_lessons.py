@@ -1,0 +1,50 @@
+"""Lessons ('do_differently' items): plain text, or 'text:' with the themes the lesson is about."""
+
+from __future__ import annotations
+
+import pytest
+
+from candour.core.model import Case, Lesson
+from candour.core.vocabulary import Vocabulary
+from candour.site import export
+
+from ..conftest import check_data, good
+
+LESSON = "Agree the clinical codes with every practice before the first referral is made."
+
+
+def test_a_lesson_can_name_its_themes(vocabulary: Vocabulary) -> None:
+    assert check_data(vocabulary, do_differently=[{"text": LESSON, "themes": ["digital-systems"]}]) == []
+    assert check_data(vocabulary, do_differently=[{"text": LESSON}]) == []  # 'text:' alone is fine too
+    assert check_data(vocabulary, do_differently=[LESSON, {"text": LESSON + " Again.", "themes": ["funding"]}]) == []
+
+
+@pytest.mark.parametrize(("item", "says"), [
+    ({"text": "N/A", "themes": ["funding"]}, "do_differently[0].text: 'N/A' is a placeholder"),
+    ({"text": "Nothing, it went well.", "themes": ["funding"]}, "do_differently[0].text:"),
+    ({"text": "Short one.", "themes": ["funding"]}, "do_differently[0].text: this lesson has 2 words"),
+    ({"txt": LESSON, "themes": ["funding"]}, "do_differently[0].txt: 'txt' is not a field Candour knows "
+                                             "(did you mean 'text'?)"),
+    ({"text": LESSON, "themes": ["fundng"]}, "do_differently[0].themes[0]: 'fundng' is not one of the themes "
+                                            "(did you mean 'funding'?"),
+    ({"text": LESSON, "themes": ["funding", "funding"]}, "do_differently[0].themes[1]: this repeats"),
+    ({"text": LESSON, "themes": "funding"}, "do_differently[0].themes: should be a list"),
+])
+def test_a_lesson_with_themes_is_judged_like_any_lesson(vocabulary: Vocabulary, item: object, says: str) -> None:
+    problems = check_data(vocabulary, do_differently=[item])
+    assert any(says in p for p in problems), problems
+    assert all(".with-themes" not in p and ".plain" not in p for p in problems)  # the form is never named
+
+
+def test_the_same_lesson_twice_is_a_repeat_whichever_form(vocabulary: Vocabulary) -> None:
+    problems = check_data(vocabulary, do_differently=[LESSON, {"text": LESSON, "themes": ["funding"]}])
+    assert any("do_differently[1]: this repeats do_differently[0]" in p for p in problems)
+
+
+def test_open_data_keeps_each_lesson_as_written() -> None:
+    case = Case.model_validate(good(do_differently=[LESSON, {"text": "Second lesson.", "themes": ["funding"]}]))
+    assert case.do_differently == [LESSON, Lesson(text="Second lesson.", themes=["funding"])]
+    record = export.case_record(export.Published("x", "https://example.org/cases/x/", case))
+    assert record["do_differently"] == [LESSON, {"text": "Second lesson.", "themes": ["funding"]}]
+    csv = export.cases_csv([export.Published("x", "https://example.org/cases/x/", case)])
+    assert f"{LESSON} | Second lesson." in csv
