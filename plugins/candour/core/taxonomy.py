@@ -37,7 +37,7 @@ TAXONOMIES = (
     Taxonomy("themes", "themes", "Themes", "theme", "Theme", pages=True, parts=("setbacks", "do_differently")),
     Taxonomy("services", "services", "Services", "service", "Service", pages=True),
     Taxonomy("regions", "region", "Regions", "region", "Region", pages=True),
-    Taxonomy("partners", "partners", "Partners", "partner", "Partner", pages=False),
+    Taxonomy("partners", "partners", "Organisations involved", "partner", "Organisations involved", pages=False),
 )
 BY_KIND = {t.kind: t for t in TAXONOMIES}
 BY_FIELD = {t.field: t for t in TAXONOMIES}

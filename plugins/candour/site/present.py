@@ -35,6 +35,7 @@ class CaseSummary(TypedDict):
     published_label: str
     updated: str
     updated_label: str
+    illustrative: bool
 
 
 class SetbackView(TypedDict):
@@ -77,7 +78,6 @@ class CaseView(CaseSummary):
     network: str | None
     reviewed: str | None
     reviewed_label: str | None
-    illustrative: bool
     do_differently: list[LessonItemView]
     setbacks: list[SetbackView]
     what_worked: list[str]
@@ -134,6 +134,7 @@ def case_summary(case: Case, url: str, vocabulary: Vocabulary) -> CaseSummary:
         "partners": _terms(vocabulary, "partners", case.partners),
         "published": case.published.isoformat(),
         "published_label": long_date(case.published),
+        "illustrative": case.illustrative,
     }
 
 
@@ -149,7 +150,6 @@ def case_view(case: Case, vocabulary: Vocabulary) -> CaseView:
         "network": case.network,
         "reviewed": case.reviewed.isoformat() if case.reviewed else None,
         "reviewed_label": long_date(case.reviewed) if case.reviewed else None,
-        "illustrative": case.illustrative,
         "do_differently": [{"text": lesson_text(item), "themes": _terms(vocabulary, "themes", lesson_themes(item))}
                            for item in case.do_differently],
         "setbacks": [
@@ -246,7 +246,7 @@ def filter_index(listing: list[CaseSummary], vocabulary: Vocabulary) -> str:
             numbers = [position[key][v["term"]] for v in _values(view, key)]
             row.append(numbers[0] if isinstance(view[key], dict) else numbers)  # type: ignore[literal-required]
         rows.append([*row, view["updated"], view["updated_label"] if view["updated"] != view["published"] else "",
-                     view["published"], view["published_label"]])
+                     view["published"], view["published_label"], int(view["illustrative"])])
     labels = {key: [vocabulary.label(_kind(key), t) for t in terms[key]] for key in FACET_FIELDS}
     return json.dumps({"terms": terms, "labels": labels, "statuses": STATUS_LABELS, "cases": rows},
                       ensure_ascii=False, separators=(",", ":"))

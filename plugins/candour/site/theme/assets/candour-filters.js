@@ -1,19 +1,23 @@
-/* Filters on /cases/: combine region, service, theme, partner and status without a reload.
-   The page itself lists one page of cases, so it stays small at any size of casebook. When a
-   filter is chosen, every case is looked up in a compact index (fetched once) and the matches are
-   shown fifty at a time. The choice is kept in the URL (?region=london&theme=funding), so a
-   filtered list can be shared. Without JavaScript the form stays hidden and the pages link on.
+/* The finder on /cases/: words and filters (region, service, theme, organisations, status) that
+   combine without a reload. The page itself lists one page of cases, so it stays small at any size
+   of casebook; on the first use every case is looked up in a compact index (fetched once), and the
+   matches are shown fifty at a time. Each option says how many cases it would leave, given the other
+   choices, and an option that would leave none says so and cannot be chosen: no combination ends on
+   an empty page without warning. The choice is kept in the URL (?region=london&theme=funding&q=rent),
+   so a filtered list can be shared. Without JavaScript the finder stays hidden and the pages link on.
    Case text is only ever set with textContent: it is never parsed as HTML. */
 (function () {
   "use strict";
+  var finder = document.getElementById("candour-finder");
   var form = document.getElementById("candour-filters");
   var list = document.getElementById("candour-cases");
-  if (!form || !list) return;
+  if (!finder || !form || !list) return;
   var STEP = 50;
   var count = document.getElementById("candour-count");
   var empty = document.getElementById("candour-empty");
   var more = document.getElementById("candour-more");
   var pagination = document.getElementById("candour-pagination");
+  var words = document.getElementById("filter-q");
   var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
   var original = Array.prototype.slice.call(list.children);
   var total = Number(count.getAttribute("data-total"));
@@ -21,6 +25,7 @@
   var index = null;
   var matches = [];
   var shown = 0;
+  // Where each filter's value is in a row of the index, and the index's name for its terms.
   var fields = { region: 4, service: 5, theme: 6, partner: 7 };
   var kinds = { region: "region", service: "services", theme: "themes", partner: "partners" };
 
@@ -29,6 +34,8 @@
   function wanted() {
     var out = {};
     selects.forEach(function (s) { if (s.value) out[s.name] = s.value; });
+    var q = words.value.trim();
+    if (q) out.q = q;
     return out;
   }
 
@@ -49,23 +56,63 @@
     li.appendChild(el("p", "", row[2]));
     var meta = el("p", "candour-meta");
     meta.appendChild(el("span", "candour-status candour-status--" + row[3], index.statuses[row[3]]));
+    if (row[12]) meta.appendChild(el("span", "candour-flag", "Illustrative"));
     meta.appendChild(el("span", "", index.labels.region[row[4]]));
     meta.appendChild(el("span", "", row[5].map(function (i) { return index.labels.services[i]; }).join(", ")));
-    var when = el("span", "", row[9] ? "Last updated " : "Published ");
-    var time = el("time", "", row[9] || row[11]);
-    time.setAttribute("datetime", row[9] ? row[8] : row[10]);
+    var when = el("span", "", "Published ");
+    var time = el("time", "", row[11]);
+    time.setAttribute("datetime", row[10]);
     when.appendChild(time);
     meta.appendChild(when);
     li.appendChild(meta);
     return li;
   }
 
-  function matchesRow(row, want) {
-    return Object.keys(want).every(function (key) {
-      if (key === "status") return row[3] === want.status;
-      var position = index.terms[kinds[key]].indexOf(want[key]);
-      var value = row[fields[key]];
-      return Array.isArray(value) ? value.indexOf(position) !== -1 : value === position;
+  // The words of a row, found once: its title and summary, lower-cased.
+  var haystacks = [];
+  function hasWords(rowIndex, terms) {
+    if (!terms.length) return true;
+    var text = haystacks[rowIndex];
+    if (text === undefined) {
+      var row = index.cases[rowIndex];
+      text = haystacks[rowIndex] = (row[0] + " " + row[2]).toLocaleLowerCase();
+    }
+    return terms.every(function (term) { return text.indexOf(term) !== -1; });
+  }
+
+  function hasValue(row, key, value) {
+    if (key === "status") return row[3] === value;
+    var position = index.terms[kinds[key]].indexOf(value);
+    var have = row[fields[key]];
+    return Array.isArray(have) ? have.indexOf(position) !== -1 : have === position;
+  }
+
+  function rowMatches(rowIndex, want, terms, except) {
+    var row = index.cases[rowIndex];
+    for (var key in want) {
+      if (key !== "q" && key !== except && !hasValue(row, key, want[key])) return false;
+    }
+    return hasWords(rowIndex, terms);
+  }
+
+  // For each filter, how many cases each of its options would leave with the other choices kept.
+  function updateCounts(want, terms) {
+    selects.forEach(function (select) {
+      var key = select.name;
+      var tally = {};
+      index.cases.forEach(function (row, i) {
+        if (!rowMatches(i, want, terms, key)) return;
+        var values = key === "status" ? [row[3]] : [].concat(row[fields[key]]).map(function (p) {
+          return index.terms[kinds[key]][p];
+        });
+        values.forEach(function (v) { tally[v] = (tally[v] || 0) + 1; });
+      });
+      Array.prototype.forEach.call(select.options, function (option) {
+        if (!option.value) return;
+        var n = tally[option.value] || 0;
+        option.textContent = option.getAttribute("data-label") + " (" + n + ")";
+        option.disabled = n === 0 && select.value !== option.value;
+      });
     });
   }
 
@@ -77,8 +124,9 @@
   }
 
   function render(want) {
-    var keys = Object.keys(want);
-    if (!keys.length) {
+    var terms = want.q ? want.q.toLocaleLowerCase().split(/\s+/).filter(Boolean) : [];
+    updateCounts(want, terms);
+    if (!Object.keys(want).length) {
       list.replaceChildren.apply(list, original);
       count.textContent = total + plural(total);
       empty.hidden = true;
@@ -86,7 +134,7 @@
       if (pagination) pagination.hidden = false;
       return;
     }
-    matches = index.cases.filter(function (row) { return matchesRow(row, want); });
+    matches = index.cases.filter(function (row, i) { return rowMatches(i, want, terms, null); });
     list.replaceChildren();
     shown = 0;
     showMore();
@@ -109,7 +157,7 @@
       var query = new URLSearchParams(want).toString();
       history.replaceState(null, "", query ? "?" + query : location.pathname);
     }
-    if (!Object.keys(want).length) { render(want); return; }
+    if (!Object.keys(want).length && !index) return;
     count.textContent = "Finding cases…";
     loadIndex().then(function () { render(wanted()); }, function () {
       count.textContent = "The filters could not load. Browse the pages below instead.";
@@ -122,10 +170,18 @@
     var known = Array.prototype.some.call(s.options, function (o) { return o.value === value; });
     if (value && known) s.value = value;
   });
-  form.hidden = false;
+  words.value = params.get("q") || "";
+  finder.hidden = false;
+  // Open on a wide screen; on a phone the results come first, with the filters one tap away.
+  finder.open = window.matchMedia("(min-width: 60em)").matches || Object.keys(wanted()).length > 0;
+  var typing = null;
   form.addEventListener("change", function () { apply(true); });
+  words.addEventListener("input", function () {
+    window.clearTimeout(typing);
+    typing = window.setTimeout(function () { apply(true); }, 150);
+  });
   form.addEventListener("reset", function () { window.setTimeout(function () { apply(true); }, 0); });
-  form.addEventListener("submit", function (event) { event.preventDefault(); });
+  form.addEventListener("submit", function (event) { event.preventDefault(); apply(true); });
   more.addEventListener("click", showMore);
   apply(false);
 })();
