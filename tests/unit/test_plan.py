@@ -140,7 +140,7 @@ def test_every_clash_is_reported_at_once(tmp_path: Path, vocabulary: Vocabulary)
 
 def test_a_casebook_page_replaces_the_package_page_of_the_same_name(tmp_path: Path, vocabulary: Vocabulary) -> None:
     plan = make_plan(tmp_path, vocabulary, existing={"contribute.md"})
-    assert sorted(plan.documents) == ["maintainers.md", "open-data.md"]
+    assert sorted(plan.documents) == ["accessibility.md", "maintainers.md", "open-data.md", "privacy.md"]
 
 
 def test_markers_are_filled_from_the_settings(tmp_path: Path, vocabulary: Vocabulary) -> None:
@@ -172,11 +172,28 @@ def test_counts_on_the_theme_index_are_the_theme_pages_own(tmp_path: Path, vocab
         assert term["setbacks"] == page.data["setback_total"]
 
 
-def test_the_home_page_shows_the_newest_cases_and_busiest_themes(tmp_path: Path, vocabulary: Vocabulary) -> None:
+def test_the_home_page_shows_the_ways_in_and_the_newest_cases(tmp_path: Path, vocabulary: Vocabulary) -> None:
     home = make_plan(tmp_path, vocabulary).home
     assert home["count"] == 3 and home["newest"][0]["title"] == "Night shelter triage"
-    counts = [t["count"] for t in home["top_themes"]]
-    assert counts == sorted(counts, reverse=True) and all(counts)
+    assert [(way["heading"], way["all"], way["url"]) for way in home["browse"]] == [
+        ("By theme", "All themes", "themes/"), ("By service", "All services", "services/"),
+        ("By region", "All regions", "regions/")]
+    themes = home["browse"][0]["terms"]
+    counts = [t["count"] for t in themes]
+    assert counts == sorted(counts, reverse=True) and all(counts)  # the busiest first, none empty
+
+
+def test_each_theme_and_service_has_a_feed_of_its_own_cases(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    import xml.etree.ElementTree as ET
+
+    plan = make_plan(tmp_path, vocabulary)
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.fromstring(plan.files["themes/digital-systems/feed.xml"])
+    assert feed.findtext(f"{atom}title") == "Digital systems: Test casebook"
+    assert feed.findtext(f"{atom}id") == SITE_URL + "themes/digital-systems/"
+    assert [e.findtext(f"{atom}title") for e in feed.iter(f"{atom}entry")] == ["Benefits advice in libraries"]
+    assert plan.pages["themes/digital-systems/index.md"].data["feed"] == "themes/digital-systems/feed.xml"
+    assert "services/housing/feed.xml" in plan.files and "regions/london/feed.xml" not in plan.files
 
 
 def test_an_empty_casebook_still_has_every_listing(tmp_path: Path, vocabulary: Vocabulary) -> None:
@@ -212,3 +229,12 @@ def test_a_case_is_on_every_theme_its_setbacks_and_lessons_name_everywhere(tmp_p
     index = json.loads(plan.files["cases/filter-index.json"])
     row = next(r for r in index["cases"] if r[1] == "cases/library-benefits-advice/")
     assert "digital-systems" in [index["terms"]["themes"][i] for i in row[6]]
+
+
+def test_the_contact_marker_is_filled_from_the_private_contact(tmp_path: Path, vocabulary: Vocabulary) -> None:
+    with_address = make_plan(tmp_path, vocabulary).fill(site_plan.CONTACT_MARKER)
+    assert with_address == "Write to [cases@network.example](mailto:cases@network.example)."
+    without = make_plan(tmp_path / "b", vocabulary, options=PluginOptions()).fill(site_plan.CONTACT_MARKER)
+    assert "Open an issue" in without
+    for page in ("accessibility.md", "privacy.md"):
+        assert site_plan.CONTACT_MARKER in (site_plan.PACKAGE_PAGES_DIR / page).read_text(encoding="utf-8")

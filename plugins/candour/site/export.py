@@ -114,8 +114,14 @@ def update_id(url: str, date: str, note: str) -> str:
     return f"{url}#update-{date}-{digest}"
 
 
-def atom_feed(items: Sequence[Published], site_url: str, site_name: str) -> str:
-    """An Atom feed of new cases and new journal entries, newest first, with absolute links."""
+def atom_feed(items: Sequence[Published], site_url: str, site_name: str, path: str = "feed.xml",
+              page: str = "", title: str | None = None) -> str:
+    """An Atom feed of new cases and new journal entries, newest first, with absolute links.
+
+    `path` is where the feed is on the site and `page` the page it follows ('' for the whole casebook,
+    'themes/funding/' for one theme's cases); both are relative to `site_url`. `title` defaults to the
+    site's name.
+    """
     entries: list[tuple[str, str, str, str, str]] = []  # (updated, id, title, link, summary)
     for item in items:
         case = item.case
@@ -128,10 +134,10 @@ def atom_feed(items: Sequence[Published], site_url: str, site_name: str) -> str:
 
     ET.register_namespace("", ATOM)
     feed = ET.Element(f"{{{ATOM}}}feed")
-    ET.SubElement(feed, f"{{{ATOM}}}title").text = xml_text(site_name)
-    ET.SubElement(feed, f"{{{ATOM}}}id").text = site_url
-    ET.SubElement(feed, f"{{{ATOM}}}link", href=f"{site_url}feed.xml", rel="self", type="application/atom+xml")
-    ET.SubElement(feed, f"{{{ATOM}}}link", href=site_url, rel="alternate", type="text/html")
+    ET.SubElement(feed, f"{{{ATOM}}}title").text = xml_text(title or site_name)
+    ET.SubElement(feed, f"{{{ATOM}}}id").text = site_url + page
+    ET.SubElement(feed, f"{{{ATOM}}}link", href=site_url + path, rel="self", type="application/atom+xml")
+    ET.SubElement(feed, f"{{{ATOM}}}link", href=site_url + page, rel="alternate", type="text/html")
     ET.SubElement(feed, f"{{{ATOM}}}updated").text = entries[0][0] if entries else "1970-01-01T00:00:00Z"
     author = ET.SubElement(feed, f"{{{ATOM}}}author")
     ET.SubElement(author, f"{{{ATOM}}}name").text = xml_text(site_name)

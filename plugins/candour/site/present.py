@@ -300,6 +300,16 @@ def case_template_block(template: str, download: str) -> str:
             f"````markdown\n{template.rstrip()}\n````\n")
 
 
+def contact(address: str | None) -> str:
+    """How to reach the casebook's maintainers: its private address, else its public issues."""
+    if not address:
+        return ("Open an issue on the casebook's repository (the Contribute page says how), or ask the network "
+                "that runs this casebook.")
+    # Validated by the plugin's options (an email address or an https:// address): no Markdown in it.
+    target = address if address.startswith(("https://", "mailto:")) else f"mailto:{address}"
+    return f"Write to [{address.removeprefix('mailto:')}]({target})."
+
+
 def private_route(contact: str | None) -> str:
     """The Contribute page's words for sending a case privately, to the address the casebook set."""
     if not contact:

@@ -24,7 +24,7 @@ STARTER = FsPath(__file__).parent / "starter"
 #: by packaging tools), and where they go.
 _RENAMED = {"gitignore": ".gitignore", "github": ".github"}
 #: Files whose text names the casebook or the version.
-_FILLED = frozenset({"mkdocs.yml", "README.md", "docs/index.md", "requirements.txt"})
+_FILLED = frozenset({"mkdocs.yml", "README.md", "requirements.txt"})
 
 
 class InitError(Exception):
