@@ -10,8 +10,23 @@
     showImages: false,
     resetStyles: false,
     autofocus: true,
+    excerptLength: 45,
     translations: { placeholder: "Search setbacks and lessons" }
   });
+  // Pagefind lists its filters by name; show them in the finder's order (/cases/), as the finder's
+  // labels. Only the style's order changes: the UI keeps its own elements where it put them.
+  var ORDER = ["region", "service", "theme", "partner", "status"];
+  var LABELS = { partner: "Organisations involved" };
+  new MutationObserver(function () {
+    Array.prototype.forEach.call(element.querySelectorAll(".pagefind-ui__filter-block"), function (block) {
+      var name = block.querySelector(".pagefind-ui__filter-name");
+      if (!name) return;
+      var key = (name.getAttribute("data-candour-key") || name.textContent).trim().toLowerCase();
+      name.setAttribute("data-candour-key", key);
+      if (LABELS[key] && name.textContent !== LABELS[key]) name.textContent = LABELS[key];
+      block.style.order = String(ORDER.indexOf(key) + 1);
+    });
+  }).observe(element, { childList: true, subtree: true });
   var query = new URLSearchParams(location.search).get("q");
   if (!query) return;
   // Load the filters before the first search: searched at once, the UI sometimes showed only the
