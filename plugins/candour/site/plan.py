@@ -1,0 +1,263 @@
+"""The site plan: every page, data file and Markdown page the site will have, decided without a site engine.
+
+`plan()` takes the checked casebook, the vocabulary, the options and a way to turn a page's path
+into its URL, and returns the pages (path, template, title, data for the template, and the body
+of a case), the data files, the package's own Markdown pages and the home page's content. A site
+engine's adapter only writes what the plan says. Every path the plan writes is reserved: a
+hand-written page or file at one of them is an error, never silently replaced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any, TypedDict
+
+from ..core import casebook, codes
+from ..core.body import Heading, render
+from ..core.casebook import Casebook, Entry
+from ..core.model import Case, case_schema
+from ..core.settings import PluginOptions
+from ..core.taxonomy import BY_KIND, TAXONOMIES
+from ..core.vocabulary import Vocabulary
+from ..tools import authoring
+from . import export, present
+from .present import CaseSummary
+
+CASES = "cases"
+#: Cases on one page of a listing: /cases/, a theme, a service or a region.
+PAGE_SIZE = 50
+HOME_CASES = 5
+HOME_TERMS = 5
+#: The taxonomies with a feed per term.
+FEEDS_FOR = ("themes", "services")
+FILTER_INDEX = f"{CASES}/{casebook.FILTER_INDEX}.json"
+#: The blank case, offered as a download on the Contribute page.
+CASE_TEMPLATE = "case-template.txt"
+#: The reader pages every casebook has, written in Markdown (the engine renders them); a casebook's own
+#: docs/contribute.md or docs/open-data.md replaces the package's.
+PACKAGE_PAGES_DIR = FsPath(__file__).parent / "pages"
+PACKAGE_PAGES = ("contribute.md", "open-data.md", "maintainers.md", "accessibility.md", "privacy.md")
+#: Where a Markdown page gets text made from the casebook's settings.
+PRIVATE_ROUTE_MARKER = "<!-- candour:private-route -->"
+CASE_TEMPLATE_MARKER = "<!-- candour:case-template -->"
+CONTACT_MARKER = "<!-- candour:contact -->"
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page the plan makes: the template that shows it, and what that template gets."""
+
+    path: str  # the page's source path, 'cases/housing-first-pilot.md'
+    template: str
+    title: str  # plain text: untrusted for a case, escaped where it is written
+    data: dict[str, Any] = field(default_factory=dict)
+    body: str = ""  # a case's story as HTML, made by the core (candour.core.body); empty for other pages
+    toc: tuple[Heading, ...] = ()  # the page's table of contents
+    description: str | None = None
+    hide: tuple[str, ...] = ("navigation",)  # one-page sections: the tabs are the navigation
+    source: FsPath | None = None  # the case file, for 'Suggest a change'
+
+
+class Pagination(TypedDict):
+    page: int
+    pages: int
+    total: int
+    first_index: int
+    last_index: int
+    previous: str | None
+    next: str | None
+
+
+class TermCount(TypedDict):
+    term: str
+    label: str
+    url: str
+    count: int  # cases on the term
+    setbacks: int  # setbacks on the term (themes only)
+
+
+class Browse(TypedDict):
+    """One way into the cases from the home page: a taxonomy and its busiest terms."""
+
+    kind: str
+    heading: str  # 'By theme'
+    url: str
+    all: str  # 'All themes'
+    terms: list[TermCount]
+
+
+class Home(TypedDict):
+    newest: list[CaseSummary]
+    count: int
+    browse: list[Browse]
+
+
+@dataclass
+class Plan:
+    pages: dict[str, Page]
+    files: dict[str, str]  # data files: path -> text
+    documents: dict[str, str]  # the package's Markdown pages the casebook does not have: path -> Markdown
+    home: Home
+    case_template: str
+    private_contact: str | None
+
+    def fill(self, markdown: str) -> str:
+        """A Markdown page with its markers replaced by text made from the casebook's settings."""
+        return markdown.replace(PRIVATE_ROUTE_MARKER, present.private_route(self.private_contact)).replace(
+            CASE_TEMPLATE_MARKER, present.case_template_block(self.case_template, CASE_TEMPLATE)).replace(
+            CONTACT_MARKER, present.contact(self.private_contact))
+
+
+class PlanError(Exception):
+    """Hand-written pages or files stand where the plan writes; the message names each and what to do."""
+
+
+def plan(book: Casebook, vocabulary: Vocabulary, options: PluginOptions, url_of: Callable[[str], str], *,
+         site_url: str, site_name: str, existing: Collection[str] = (), page_size: int = PAGE_SIZE,
+         today: dt.date | None = None) -> Plan:
+    """The whole site for a checked casebook. `existing` holds the paths of the casebook's own pages and files."""
+    builder = _Builder(url_of, page_size)
+    for entry in book.cases:
+        builder.add_case(entry, vocabulary)
+    cases = [(entry.case, builder.urls[entry.slug]) for entry in book.cases if entry.case is not None]
+    listing = [present.case_summary(case, url, vocabulary) for case, url in cases]
+    builder.add_case_data(book, listing, vocabulary)
+    builder.paginate(CASES, Page(f"{CASES}/index.md", "cases.html", "Cases", {
+        "facets": present.facets(listing, vocabulary), "total": len(listing), "filter_index": FILTER_INDEX}),
+        listing, key="cases")
+    counts = {t.kind: builder.add_taxonomy(t.kind, vocabulary, cases, listing) for t in TAXONOMIES if t.pages}
+    feeds = [t.kind for t in TAXONOMIES if t.kind in FEEDS_FOR]
+    if options.search:
+        builder.add(Page("search/index.md", "search.html", "Search"))
+    builder.add(Page("reference.md", "reference.html", "Field reference",
+                     {"fields": present.field_reference(case_schema(vocabulary))}, hide=("toc",)))
+    builder.add(Page("rules.md", "rules.html", "Rules and codes",
+                     {"rules": codes.reference(), "waivers_allowed": options.waivers}, hide=("toc",)))
+
+    case_template = authoring.render_case(authoring.Answers(), vocabulary, today)  # never marked illustrative
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    published = [export.Published(e.slug, base + builder.urls[e.slug], e.case) for e in book.cases if e.case]
+    by_slug = {item.slug: item for item in published}
+    files = {
+        CASE_TEMPLATE: case_template,
+        FILTER_INDEX: present.filter_index(listing, vocabulary),
+        "cases.json": export.cases_json(published),
+        "cases.csv": export.cases_csv(published),
+        "feed.xml": export.atom_feed(published, base, site_name),
+        "schema/case.schema.json": export.schema_json(vocabulary),
+    }
+    for kind in feeds:  # a feed per theme and per service, so a reader can follow their own field
+        taxonomy = BY_KIND[kind]
+        for term in counts[kind]:
+            on_term = [by_slug[e.slug] for e in book.cases if e.case and term["term"] in taxonomy.terms_of(e.case)]
+            files[f"{kind}/{term['term']}/feed.xml"] = export.atom_feed(
+                on_term, base, site_name, f"{kind}/{term['term']}/feed.xml", term["url"],
+                title=f"{term['label']}: {site_name}")
+    documents = {name: (PACKAGE_PAGES_DIR / name).read_text(encoding="utf-8")
+                 for name in PACKAGE_PAGES if name not in existing}
+    clashes = sorted(set(existing) & (set(builder.pages) | set(files)))
+    if clashes:
+        raise PlanError("; ".join(f"docs/{path} stands where the site puts {_what(path, builder.pages)}: rename "
+                                  "or remove one of them" for path in clashes))
+    home: Home = {"newest": listing[:HOME_CASES], "count": len(listing),
+                  "browse": [{"kind": kind, "heading": f"By {BY_KIND[kind].label.lower()}",
+                              "url": url_of(f"{kind}/index.md"), "all": f"All {BY_KIND[kind].heading.lower()}",
+                              "terms": sorted((t for t in terms if t["count"]), key=lambda t: -t["count"])[:HOME_TERMS]}
+                             for kind, terms in counts.items()]}
+    return Plan(builder.pages, files, documents, home, case_template, options.private_contact)
+
+
+def _what(path: str, pages: dict[str, Page]) -> str:
+    page = pages.get(path)
+    if page is None:
+        return "a data file it makes"
+    return f"the page of the case {page.source.name}" if page.source else f"its page '{page.title}'"
+
+
+class _Builder:
+    def __init__(self, url_of: Callable[[str], str], page_size: int) -> None:
+        self.url_of = url_of
+        self.page_size = page_size
+        self.pages: dict[str, Page] = {}
+        self.urls: dict[str, str] = {}  # a case's slug -> its page's URL
+
+    def add(self, page: Page) -> None:
+        self.pages[page.path] = page
+
+    def add_case(self, entry: Entry, vocabulary: Vocabulary) -> None:
+        case = entry.case
+        assert case is not None
+        path = f"{CASES}/{entry.slug}.md"  # never a listing page's: casebook.RESERVED_SLUGS
+        self.urls[entry.slug] = self.url_of(path)
+        rendered = render(entry.source.body)
+        sections = _sections(case)
+        self.add(Page(path, "case.html", case.title, {}, body=rendered.html, description=case.summary,
+                      toc=(*sections["before"], *rendered.headings, *sections["after"]), source=entry.path))
+
+    def add_case_data(self, book: Casebook, listing: list[CaseSummary], vocabulary: Vocabulary) -> None:
+        """Each case page's view of its case, and the cases related to it."""
+        summaries = {entry.slug: view for entry, view in zip(book.cases, listing, strict=True)}
+        related = casebook.related_cases(book.cases)
+        for entry in book.cases:
+            assert entry.case is not None
+            page = self.pages[f"{CASES}/{entry.slug}.md"]
+            page.data.update(case=present.case_view(entry.case, vocabulary),
+                             related=[summaries[r.slug] for r in related[entry.slug]])
+
+    def paginate(self, folder: str, first: Page, items: list[Any], key: str | None = None,
+                 expand: Callable[[list[Any]], Mapping[str, Any]] | None = None) -> None:
+        """A listing split into pages: folder/index.md, then folder/page/2.md and so on.
+
+        Pages keep every listing small whatever the size of the casebook; without JavaScript
+        a reader follows the page links, and the filters on /cases/ work on every case at once.
+        """
+        count = max(1, -(-len(items) // self.page_size))
+        paths = [f"{folder}/{casebook.LISTING_INDEX}.md" if n == 1 else f"{folder}/{casebook.LISTING_PAGES}/{n}.md"
+                 for n in range(1, count + 1)]
+        urls = [self.url_of(path) for path in paths]
+        for n, path in enumerate(paths, start=1):
+            chunk = items[(n - 1) * self.page_size: n * self.page_size]
+            pagination: Pagination = {
+                "page": n, "pages": count, "total": len(items), "first_index": (n - 1) * self.page_size + 1,
+                "last_index": (n - 1) * self.page_size + len(chunk),
+                "previous": urls[n - 2] if n > 1 else None, "next": urls[n] if n < count else None,
+            }
+            data = {**first.data, **({key: chunk} if key else {}), **(expand(chunk) if expand else {}),
+                    "pagination": pagination}
+            title = first.title if n == 1 else f"{first.title} (page {n} of {count})"
+            self.add(Page(path, first.template, title, data, hide=first.hide))
+
+    def add_taxonomy(self, kind: str, vocabulary: Vocabulary, cases: list[tuple[Case, str]],
+                     listing: list[CaseSummary]) -> list[TermCount]:
+        """The index page and term pages of one taxonomy; returns its terms with their counts."""
+        taxonomy = next(t for t in TAXONOMIES if t.kind == kind)
+        terms: list[TermCount] = []
+        for term in vocabulary.allowed(kind):
+            label = vocabulary.label(kind, term)
+            data: dict[str, Any] = {"kind": kind, "heading": taxonomy.heading, "term": term, "label": label,
+                                    "feed": f"{kind}/{term}/feed.xml" if kind in FEEDS_FOR else None}
+            folder = f"{kind}/{term}"
+            on_term = [(c, u, v) for (c, u), v in zip(cases, listing, strict=True) if term in taxonomy.terms_of(c)]
+            setbacks = 0
+            if kind == "themes":
+                library = present.lessons_for_theme([(c, u) for c, u, _ in on_term], term)
+                setbacks = len(library["setbacks"])
+                data.update(setback_total=setbacks, lesson_total=len(library["lessons"]))
+                self.paginate(folder, Page(folder, "theme.html", label, data), [(c, u) for c, u, _ in on_term],
+                              expand=lambda chunk: present.lessons_for_theme(chunk, term))  # noqa: B023
+            else:
+                self.paginate(folder, Page(folder, "term.html", label, data), [v for *_, v in on_term], key="cases")
+            terms.append({"term": term, "label": label, "url": self.url_of(f"{folder}/index.md"), "count": len(on_term),
+                          "setbacks": setbacks})
+        self.add(Page(f"{kind}/index.md", "taxonomy.html", taxonomy.heading,
+                      {"kind": kind, "heading": taxonomy.heading, "terms": terms}))
+        return terms
+
+
+def _sections(case: Case) -> dict[str, list[Heading]]:
+    """The sections the case template adds before and after the story, for the table of contents."""
+    return {where: [Heading(2, anchor, title) for anchor, title in sections]
+            for where, sections in present.case_sections(case).items()}
