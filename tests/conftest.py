@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import copy
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,9 @@ from candour.core.vocabulary import Vocabulary, load_vocabulary
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "cases"
 VOCABULARY_FILE = CASES / "vocabulary.yml"
+#: The public address the shared example build is made for: not mkdocs.yml's default, so a test that finds
+#: it in the output knows it came from the build's CANDOUR_SITE_URL, as the publish workflow sets it.
+EXAMPLE_SITE_URL = "https://casebook.example.org/"
 
 GOOD: dict[str, Any] = {
     "title": "A shared referral form for early help",
@@ -116,3 +122,34 @@ def switch_off_html_checks(patch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def html_checks_off(monkeypatch: pytest.MonkeyPatch) -> None:
     switch_off_html_checks(monkeypatch)
+
+
+def example_cases() -> dict[str, dict[str, Any]]:
+    """The example cases' front-matter, read with plain YAML rather than Candour's own loader: what the
+    tests expect of the example site is counted from the case files, never written into the tests."""
+    cases: dict[str, dict[str, Any]] = {}
+    for path in sorted(CASES.glob("*.md")):
+        front_matter = path.read_text(encoding="utf-8").split("---\n", 2)[1]
+        cases[path.stem] = yaml.safe_load(front_matter)
+    return cases
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project's own example site, built once per test session by `mkdocs build --strict` exactly as a
+    maintainer would, for `EXAMPLE_SITE_URL`, search index included; returns the built site folder.
+
+    Integration and browser tests only read it. A test that needs another build (another address, other
+    options, a changed casebook) makes its own.
+    """
+    folder = copy_site(tmp_path_factory.mktemp("example-site"))
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CANDOUR_SITE_URL": EXAMPLE_SITE_URL}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=folder, env=env,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    cases = example_cases()
+    drafts = sum(bool(data.get("draft")) for data in cases.values())
+    assert (f"candour: {len(cases)} files checked: {len(cases) - drafts} published, {drafts} drafts, "
+            "0 with errors") in result.stderr, result.stderr
+    return folder / "site"

@@ -8,8 +8,6 @@ import gzip
 import http.server
 import io
 import os
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +16,7 @@ from typing import ClassVar
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.conftest import ROOT, copy_site
+from tests.conftest import ROOT
 
 CHROMIUM = os.environ.get("CANDOUR_CHROMIUM", "/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -59,16 +57,6 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
-def build_example_site(dest: Path) -> Path:
-    """Build the project's own site, search index included, into `dest`/site."""
-    copy_site(dest)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=dest, env=env,
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr
-    return dest / "site"
-
-
 @contextlib.contextmanager
 def serve(site: Path) -> Iterator[str]:
     """Serve a built site on a free loopback port; yields its base URL."""
@@ -84,8 +72,9 @@ def serve(site: Path) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def site_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with serve(build_example_site(tmp_path_factory.mktemp("browser-site"))) as url:
+def site_url(example_site: Path) -> Iterator[str]:
+    """The example site (built once per session, see tests/conftest.py), served on loopback."""
+    with serve(example_site) as url:
         yield url
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import urllib.request
 
 import pytest
@@ -37,7 +38,7 @@ def test_option_counts_follow_the_other_choices_and_empty_ones_cannot_be_chosen(
 def test_words_filter_as_you_type(page: Page, site_url: str) -> None:
     page.goto(site_url + "cases/")
     page.fill("#filter-q", "night bus")
-    expect(page.locator("#candour-count")).to_have_text("1 of 8 cases")
+    expect(page.locator("#candour-count")).to_have_text(re.compile(r"^1 of \d+ cases$"))
     expect(page.locator("#candour-cases h2")).to_have_text("A youth outreach night bus for Llanfair's town centre")
     expect(page).to_have_url(site_url + "cases/?q=night+bus")
     page.fill("#filter-q", "no such words anywhere")

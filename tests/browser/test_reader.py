@@ -3,11 +3,36 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
+import yaml
 from playwright.sync_api import Page, expect
 
+from tests.conftest import VOCABULARY_FILE, example_cases
+
 pytestmark = pytest.mark.browser
+
+# What the filters must find, counted from the example case files rather than written down here.
+EXAMPLES = example_cases()
+TOTAL = len(EXAMPLES)
+
+
+def on_theme(case: dict[str, Any], theme: str) -> bool:
+    """A case is on every theme it, its setbacks or its lessons name."""
+    parts = [case, *case["setbacks"], *(i for i in case["do_differently"] if isinstance(i, dict))]
+    return any(theme in (part.get("themes") or []) for part in parts)
+
+
+def matching(region: str | None = None, theme: str | None = None, status: str | None = None) -> list[dict[str, Any]]:
+    """The example cases a filter leaves, newest first."""
+    found = [case for case in EXAMPLES.values() if (region is None or case["region"] == region)
+             and (theme is None or on_theme(case, theme)) and (status is None or case["status"] == status)]
+    return sorted(found, key=lambda case: str(case["published"]), reverse=True)
+
+
+def of_total(n: int) -> str:
+    return f"{n} of {TOTAL} cases"
 
 
 def test_search_a_setbacks_words_and_reach_the_case(page: Page, site_url: str) -> None:
@@ -28,27 +53,42 @@ def test_search_filters_come_from_case_metadata(page: Page, site_url: str) -> No
     expect(page.locator(".pagefind-ui__result").first).to_be_visible()
     filters = page.locator(".pagefind-ui__filter-name")
     expect(filters).to_have_count(5, timeout=15_000)  # Pagefind loads the filter data after the results
-    names = {name.strip().lower() for name in filters.all_inner_texts()}
-    assert names == {"region", "service", "theme", "status", "partner"}
+    # Shown in the finder's order (/cases/), with its labels.
+    shown = page.evaluate("""() => Array.from(document.querySelectorAll('.pagefind-ui__filter-block'))
+        .map(b => [Number(b.style.order), b.querySelector('.pagefind-ui__filter-name').textContent.trim()])""")
+    assert [name for _, name in sorted(shown)] == ["Region", "Service", "Theme", "Organisations involved", "Status"]
+    page.goto(site_url + "cases/")
+    assert page.locator(".candour-filter label").all_inner_texts()[1:] == [
+        "Region", "Service", "Theme", "Organisations involved", "Status"]
+
+
+def test_search_results_show_status_region_and_services(page: Page, site_url: str) -> None:
+    page.goto(site_url + "search/?q=funding")
+    tags = page.locator(".pagefind-ui__result").first.locator(".pagefind-ui__result-tag")
+    expect(tags.first).to_be_visible()
+    texts = " ".join(tags.all_inner_texts())
+    assert "Status:" in texts and "Region:" in texts and "Services:" in texts, texts
+    excerpt = " ".join(page.locator(".pagefind-ui__result-excerpt").all_inner_texts())
+    assert "Impact:About" not in excerpt and "did:We" not in excerpt
 
 
 def test_filter_cases_by_region_and_by_theme(page: Page, site_url: str) -> None:
     page.goto(site_url + "cases/")
     count = page.locator("#candour-count")
-    expect(count).to_have_text("8 cases")
+    expect(count).to_have_text(f"{TOTAL} cases")
     page.select_option("#filter-region", "wales")
-    expect(count).to_have_text("1 of 8 cases")
-    expect(page.locator("#candour-cases > li:visible")).to_have_count(1)
+    expect(count).to_have_text(of_total(len(matching(region="wales"))))
+    expect(page.locator("#candour-cases > li:visible")).to_have_count(len(matching(region="wales")))
     expect(page).to_have_url(re.compile(r"/cases/\?region=wales$"))
     page.select_option("#filter-region", "")
     page.select_option("#filter-theme", "funding")
-    expect(count).to_have_text("3 of 8 cases")
+    expect(count).to_have_text(of_total(len(matching(theme="funding"))))
     page.select_option("#filter-status", "stopped")
-    expect(count).to_have_text("1 of 8 cases")
-    expect(page.locator("#candour-cases > li:visible h2")).to_have_text(
-        "A Housing First pilot that stopped after eighteen months")
+    both = matching(theme="funding", status="stopped")
+    expect(count).to_have_text(of_total(len(both)))
+    expect(page.locator("#candour-cases > li:visible h2")).to_have_text([case["title"] for case in both])
     page.click("text=Clear filters")
-    expect(count).to_have_text("8 cases")
+    expect(count).to_have_text(f"{TOTAL} cases")
 
 
 def test_show_more_is_hidden_when_there_is_nothing_more(page: Page, site_url: str) -> None:
@@ -57,21 +97,23 @@ def test_show_more_is_hidden_when_there_is_nothing_more(page: Page, site_url: st
     expect(page.locator("#candour-empty")).to_be_visible()
     expect(page.locator("#candour-more")).to_be_hidden()
     page.goto(site_url + "cases/")
-    expect(page.locator("#candour-count")).to_have_text("8 cases")
-    expect(page.locator("#candour-more")).to_be_hidden()  # all eight already show
+    expect(page.locator("#candour-count")).to_have_text(f"{TOTAL} cases")
+    expect(page.locator("#candour-more")).to_be_hidden()  # every case already shows
 
 
 def test_a_filtered_result_links_to_its_case(page: Page, site_url: str) -> None:
     page.goto(site_url + "cases/?region=scotland")
-    expect(page.locator("#candour-count")).to_have_text("1 of 8 cases")
+    found = matching(region="scotland")
+    expect(page.locator("#candour-count")).to_have_text(of_total(len(found)))
     page.locator("#candour-cases a").first.click()
-    expect(page).to_have_url(re.compile(r"/cases/benefits-advice-chatbot/$"))
-    expect(page.locator("h1")).to_have_text("A benefits advice chatbot that we stopped before launch")
+    slug = next(slug for slug, case in EXAMPLES.items() if case is found[0])
+    expect(page).to_have_url(re.compile(rf"/cases/{slug}/$"))
+    expect(page.locator("h1")).to_have_text(found[0]["title"])
 
 
 def test_a_filtered_url_can_be_shared(page: Page, site_url: str) -> None:
     page.goto(site_url + "cases/?theme=procurement&region=scotland")
-    expect(page.locator("#candour-count")).to_have_text("1 of 8 cases")
+    expect(page.locator("#candour-count")).to_have_text(of_total(len(matching(region="scotland", theme="procurement"))))
     expect(page.locator("#filter-theme")).to_have_value("procurement")
 
 
@@ -79,7 +121,7 @@ def test_without_javascript_the_whole_list_shows(browser, site_url: str) -> None
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     page.goto(site_url + "cases/")
-    expect(page.locator("#candour-cases > li")).to_have_count(8)
+    expect(page.locator("#candour-cases > li")).to_have_count(TOTAL)
     expect(page.locator("#candour-filters")).to_be_hidden()
     context.close()
 
@@ -118,4 +160,6 @@ def test_keyboard_only_filters(page: Page, site_url: str) -> None:
     page.goto(site_url + "cases/")
     tab_to(page, "el.id === 'filter-region'", "the region filter")
     page.keyboard.press("ArrowDown")  # first region that has cases
-    expect(page.locator("#candour-count")).to_have_text(re.compile(r"^1 of 8 cases$"))
+    regions = yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))["regions"]
+    first = next(len(matching(region=r)) for r in regions if matching(region=r))
+    expect(page.locator("#candour-count")).to_have_text(re.compile(rf"^{of_total(first)}$"))

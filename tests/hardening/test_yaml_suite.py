@@ -36,16 +36,14 @@ def time_limit(seconds: int) -> Iterator[None]:
 
 
 def test_the_suite_is_here() -> None:
-    if not SUITE.is_dir():
-        pytest.skip("the shared YAML test suite is not next to this checkout")
+    assert SUITE.is_dir(), f"{SUITE} is missing: `make corpora` needs ../shared next to this checkout"
     assert len(FILES) == 402
 
 
 @pytest.mark.parametrize("as_whole_file", [False, True], ids=["front-matter", "whole-file"])
 def test_every_input_gives_a_clean_result_or_a_located_error(
         tmp_path: Path, vocabulary: Vocabulary, as_whole_file: bool) -> None:
-    if not FILES:
-        pytest.skip("the shared YAML test suite is not next to this checkout")
+    assert FILES, f"{SUITE} is missing or empty: `make corpora` needs ../shared next to this checkout"
     outcomes = {"valid": 0, "errors": 0}
     for source in FILES:
         data = source.read_bytes()

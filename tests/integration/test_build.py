@@ -2,29 +2,74 @@
 
 from __future__ import annotations
 
+import csv
 import html
+import io
+import json
 import logging
-import os
+import posixpath
 import re
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import yaml
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, PluginError
 
-from candour.core import rules
-from candour.core.casebook import load
 from candour.core.vocabulary import load_vocabulary
-from tests.conftest import ROOT, copy_site, good, write_case
+from tests.conftest import EXAMPLE_SITE_URL, ROOT, copy_site, example_cases, good, write_case
 
 pytestmark = pytest.mark.slow
 
 SLUGS = sorted(p.stem for p in (ROOT / "cases").glob("*.md"))
+EXAMPLES = example_cases()  # what the example site must show, read from its case files
+
+
+def _site_config() -> dict[str, object]:
+    """mkdocs.yml as plain YAML (its `!ENV` values left out): the repository the site's edit links name."""
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_constructor("!ENV", lambda loader, node: None)
+    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+
+
+CONFIG = _site_config()
+ILLUSTRATIVE = r'class="(?:[^"]* )?candour-illustrative[ "]'  # the note on a fictional case's page
+
+
+def edit_link(slug: str) -> str:
+    """Where 'edit this case' must lead: the case's own file under the repository mkdocs.yml names."""
+    path = posixpath.normpath(posixpath.join(str(CONFIG["edit_uri"]), "..", "cases", f"{slug}.md"))
+    return f"{str(CONFIG['repo_url']).rstrip('/')}/{path}"
+
+
+def terms(data: dict) -> set[str]:
+    """A case's themes and services: what related cases share."""
+    return set(data.get("themes") or []) | set(data.get("services") or [])
+
+
+class _NavLinks(HTMLParser):
+    """Every link inside a <nav> element of a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.depth = 0
+        self.links: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "nav":
+            self.depth += 1
+        elif tag == "a" and self.depth:
+            self.links += [value or "" for name, value in attrs if name == "href"]
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "nav" and self.depth:
+            self.depth -= 1
 
 
 @pytest.fixture
@@ -47,56 +92,48 @@ def page_text(path: Path) -> str:
     return html.unescape(re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8")))
 
 
-@pytest.fixture(scope="module")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project's own site, built by `mkdocs build --strict` exactly as a maintainer would."""
-    folder = copy_site(tmp_path_factory.mktemp("project"))
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=folder, env=env,
-                            capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr
-    assert "candour: 8 files checked: 8 published, 0 drafts, 0 with errors" in result.stderr
-    return folder / "site"
-
-
 @pytest.mark.parametrize("slug", SLUGS)
-def test_every_case_page_shows_its_lessons_and_setbacks(built_site: Path, slug: str) -> None:
-    vocabulary = load_vocabulary(ROOT / "cases" / "vocabulary.yml", "v")
-    book = load(ROOT / "cases", vocabulary, rules.Options(), root=ROOT)
-    case = next(e.case for e in book.cases if e.slug == slug)
-    assert case is not None
-    page = built_site / "cases" / slug / "index.html"
+def test_every_case_page_shows_its_lessons_and_setbacks(example_site: Path, slug: str) -> None:
+    case = EXAMPLES[slug]
+    page = example_site / "cases" / slug / "index.html"
     text = " ".join(page_text(page).split())
-    assert f"{case.title}" in text
+    assert " ".join(case["title"].split()) in text
     assert "What we'd do differently" in text and "Setbacks" in text
     assert text.index("What we'd do differently") < text.index("Setbacks")
-    for item in case.do_differently:
-        assert " ".join(item.split()) in text
-    for setback in case.setbacks:
-        assert " ".join(setback.what.split()) in text
-    assert "An illustrative case" in text  # every example case is fictional, and says so
+    for item in case["do_differently"]:  # plain text, or 'text:' with its 'themes:'
+        assert " ".join((item if isinstance(item, str) else item["text"]).split()) in text
+    for setback in case["setbacks"]:
+        assert " ".join(setback["what"].split()) in text
     raw = page.read_text(encoding="utf-8")
-    assert f'href="https://github.com/candour-network/candour/edit/main/cases/{slug}.md"' in raw
+    # A fictional case says so, and only a fictional one.
+    assert bool(re.search(ILLUSTRATIVE, raw)) is bool(case.get("illustrative"))
+    assert set(re.findall(r'href="([^"]*/edit/[^"]*)"', raw)) == {edit_link(slug)}
 
 
-def test_cases_index_lists_every_case_newest_first(built_site: Path) -> None:
-    raw = (built_site / "cases" / "index.html").read_text(encoding="utf-8")
-    assert re.search(r'id="candour-count"[^>]*>8 cases<', raw)
+def test_cases_index_lists_every_case_newest_first(example_site: Path) -> None:
+    raw = (example_site / "cases" / "index.html").read_text(encoding="utf-8")
+    assert re.search(rf'id="candour-count"[^>]*>{len(SLUGS)} cases<', raw)
     links = re.findall(r'<h2 class="candour-case-card__title"><a href="([^"]+)"', raw)
     assert sorted(links) == sorted(f"{slug}/" for slug in SLUGS)
-    assert links[0] == "youth-outreach-night-bus/"  # published 2026-05-14, the newest
+    published = [str(EXAMPLES[link.rstrip("/")]["published"]) for link in links]
+    assert published == sorted(published, reverse=True)
 
 
-def test_case_pages_are_not_in_the_nav(built_site: Path) -> None:
-    home = (built_site / "index.html").read_text(encoding="utf-8")
-    assert "housing-first-pilot" not in home
+def test_case_pages_are_not_in_the_nav(example_site: Path) -> None:
+    for page in ("index.html", "cases/index.html", f"cases/{SLUGS[0]}/index.html"):
+        parser = _NavLinks()
+        parser.feed((example_site / page).read_text(encoding="utf-8"))
+        assert any(link.rstrip("/").endswith("themes") for link in parser.links), (page, parser.links)
+        assert not [link for link in parser.links for slug in SLUGS if slug in link], page
 
 
-def test_anonymised_case_shows_description_not_names(built_site: Path) -> None:
-    text = page_text(built_site / "cases" / "housing-first-pilot" / "index.html")
-    assert "A unitary council and a housing association in the South West (anonymised)" in text
-    assert "Contributors" not in text
+def test_anonymised_case_shows_description_not_names(example_site: Path) -> None:
+    anonymised = [slug for slug, data in EXAMPLES.items() if data.get("attribution") == "anonymised"]
+    assert anonymised, "the example cases no longer include an anonymised one for this test"
+    for slug in anonymised:
+        text = " ".join(page_text(example_site / "cases" / slug / "index.html").split())
+        assert f"{' '.join(EXAMPLES[slug]['described_as'].split())} (anonymised)" in text, slug
+        assert "Contributors" not in text, slug
 
 
 def test_text_in_front_matter_is_escaped(tmp_path: Path, no_warnings: pytest.LogCaptureFixture,
@@ -112,10 +149,14 @@ def test_text_in_front_matter_is_escaped(tmp_path: Path, no_warnings: pytest.Log
 
 def test_builds_with_plain_urls_too(tmp_path: Path, no_warnings: pytest.LogCaptureFixture) -> None:
     site = build_site(copy_site(tmp_path), use_directory_urls=False)
+    raw = (site / "cases" / "index.html").read_text(encoding="utf-8")
     for slug in SLUGS:
         assert (site / "cases" / f"{slug}.html").is_file()
-    raw = (site / "cases" / "index.html").read_text(encoding="utf-8")
-    assert 'href="housing-first-pilot.html"' in raw
+        assert f'href="{slug}.html"' in raw
+    # The open data names each case's page as the plain address too.
+    data = json.loads((site / "cases.json").read_text(encoding="utf-8"))
+    assert sorted(c["slug"] for c in data["cases"]) == SLUGS
+    assert all(c["url"].endswith(f"cases/{c['slug']}.html") for c in data["cases"])
 
 
 @pytest.mark.parametrize("broken", [
@@ -159,67 +200,87 @@ def test_a_case_clashing_with_a_docs_page_is_an_error(tmp_path: Path, caplog: py
                "housing-first-pilot.md: rename or remove one of them" in r.getMessage() for r in caplog.records)
 
 
-def test_open_data_and_feed_are_published(built_site: Path) -> None:
-    import json
-    import xml.etree.ElementTree as ET
-
-    data = json.loads((built_site / "cases.json").read_text(encoding="utf-8"))
-    assert data["count"] == 8
-    assert data["cases"][0]["url"].startswith("http://127.0.0.1:8000/cases/")
-    assert (built_site / "cases.csv").read_bytes().count(b"\r\n") == 9
-    feed = ET.parse(built_site / "feed.xml").getroot()
-    assert feed.tag.endswith("feed")
-    schema = json.loads((built_site / "schema" / "case.schema.json").read_text(encoding="utf-8"))
+def test_open_data_and_feed_are_published(example_site: Path) -> None:
+    """Every case, in every data file, at the public address the build was given (CANDOUR_SITE_URL)."""
+    data = json.loads((example_site / "cases.json").read_text(encoding="utf-8"))
+    assert data["count"] == len(SLUGS)
+    assert sorted(c["slug"] for c in data["cases"]) == SLUGS
+    assert all(c["url"] == f"{EXAMPLE_SITE_URL}cases/{c['slug']}/" for c in data["cases"])
+    raw_csv = (example_site / "cases.csv").read_bytes().decode("utf-8")
+    assert raw_csv.count("\r\n") == raw_csv.count("\n")  # CRLF line ends, as spreadsheets expect
+    rows = list(csv.DictReader(io.StringIO(raw_csv, newline="")))
+    assert sorted(r["slug"] for r in rows) == SLUGS
+    assert all(r["url"] == f"{EXAMPLE_SITE_URL}cases/{r['slug']}/" for r in rows)
+    atom = "{http://www.w3.org/2005/Atom}"
+    feed = ET.parse(example_site / "feed.xml").getroot()
+    assert feed.tag == f"{atom}feed"
+    assert feed.findtext(f"{atom}id") == EXAMPLE_SITE_URL
+    assert {link.get("href") for link in feed.iter(f"{atom}link")} >= {EXAMPLE_SITE_URL,
+                                                                       f"{EXAMPLE_SITE_URL}feed.xml"}
+    entry_links = [link.get("href") or "" for entry in feed.iter(f"{atom}entry") for link in entry.iter(f"{atom}link")]
+    assert entry_links and all(link.startswith(f"{EXAMPLE_SITE_URL}cases/") for link in entry_links)
+    schema = json.loads((example_site / "schema" / "case.schema.json").read_text(encoding="utf-8"))
     assert "setbacks" in schema["required"]
 
 
-def test_listing_pages_exist_for_every_term(built_site: Path) -> None:
+def test_listing_pages_exist_for_every_term(example_site: Path) -> None:
     vocabulary = load_vocabulary(ROOT / "cases" / "vocabulary.yml", "v")
     for folder, kind in (("themes", "themes"), ("services", "services"), ("regions", "regions")):
-        assert (built_site / folder / "index.html").is_file()
+        assert (example_site / folder / "index.html").is_file()
         for term in vocabulary.allowed(kind):
-            assert (built_site / folder / term / "index.html").is_file(), (folder, term)
-    text = page_text(built_site / "themes" / "index.html")
-    assert re.search(r"Information governance 1 case, 2 setbacks", " ".join(text.split()))
+            assert (example_site / folder / term / "index.html").is_file(), (folder, term)
+    # The themes page names every theme, and counts a theme's cases as the theme filter on /cases/ does.
+    text = " ".join(page_text(example_site / "themes" / "index.html").split())
+    cases_page = (example_site / "cases" / "index.html").read_text(encoding="utf-8")
+    theme_filter = cases_page[cases_page.index('id="filter-theme"'):].split("</select>")[0]
+    filtered = {term: int(n) for term, n in re.findall(r'<option value="([^"]+)"[^>]*>[^<]*\((\d+)\)</option>',
+                                                       theme_filter)}
+    assert filtered
+    labels = yaml.safe_load((ROOT / "cases" / "vocabulary.yml").read_text(encoding="utf-8"))["themes"]
+    for term, label in labels.items():
+        assert label in text, label
+        counted = re.search(rf"{re.escape(label)} (\d+) cases?, \d+ setbacks?", text)
+        assert (int(counted[1]) if counted else 0) == filtered.get(term, 0), label
 
 
-def test_case_page_links_related_cases(built_site: Path) -> None:
-    raw = (built_site / "cases" / "housing-first-pilot" / "index.html").read_text(encoding="utf-8")
-    related = raw[raw.index('id="related"'):]
-    assert len(re.findall(r'class="candour-case-card__title"', related)) == 3
+def test_case_page_links_related_cases(example_site: Path) -> None:
+    """Up to three other cases, each sharing a theme or a service with the case."""
+    for slug, data in EXAMPLES.items():
+        raw = (example_site / "cases" / slug / "index.html").read_text(encoding="utf-8")
+        related = re.findall(r'class="candour-case-card__title"><a href="\.\./([^"/]+)/"',
+                             raw[raw.index('id="related"'):])
+        sharing = [other for other in EXAMPLES if other != slug and terms(EXAMPLES[other]) & terms(data)]
+        assert len(related) == min(3, len(sharing)), (slug, related)
+        assert set(related) <= set(sharing), (slug, related)
 
 
-def test_home_shows_newest_cases_and_top_themes(built_site: Path) -> None:
-    text = " ".join(page_text(built_site / "index.html").split())
-    assert "Newest cases" in text and "A youth outreach night bus for Llanfair's town centre" in text
-    assert "Themes with the most setbacks" in text
-    assert "How to contribute a case" in text
+def test_home_puts_search_and_the_ways_in_before_the_newest_cases(example_site: Path) -> None:
+    raw = (example_site / "index.html").read_text(encoding="utf-8")
+    text = " ".join(page_text(example_site / "index.html").split())
+    newest = max(EXAMPLES.values(), key=lambda data: str(data["published"]))
+    assert "Newest cases" in text and " ".join(newest["title"].split()) in text
+    order = [raw.index(marker) for marker in ('role="search" action="search/"', 'id="browse-themes"',
+                                                'id="browse-services"', 'id="browse-regions"', 'id="newest"',
+                                                "How to contribute a case")]
+    assert order == sorted(order)
+    assert raw.count("<h1") == 1
 
 
-def test_only_cases_are_in_the_search_index(built_site: Path) -> None:
-    assert (built_site / "pagefind" / "pagefind-ui.js").is_file()
-    raw = (built_site / "cases" / "index.html").read_text(encoding="utf-8")
+def test_only_cases_are_in_the_search_index(example_site: Path) -> None:
+    assert (example_site / "pagefind" / "pagefind-ui.js").is_file()
+    raw = (example_site / "cases" / "index.html").read_text(encoding="utf-8")
     assert "data-pagefind-body" not in raw
 
 
-def test_field_reference_lists_every_field_from_the_model(built_site: Path) -> None:
+def test_field_reference_lists_every_field_from_the_model(example_site: Path) -> None:
     from candour.core.model import FIELDS, Setback
 
-    raw = (built_site / "reference" / "index.html").read_text(encoding="utf-8")
+    raw = (example_site / "reference" / "index.html").read_text(encoding="utf-8")
     for name in FIELDS:
         assert f'<tr id="{name}">' in raw, name
     for part in Setback.model_fields:
         assert f"<code>{part}</code>" in raw
     assert "<code>east-of-england</code>" in raw  # allowed values come from the vocabulary file
-
-
-def test_open_data_slugs_with_plain_urls(tmp_path: Path) -> None:
-    import json
-
-    site = build_site(copy_site(tmp_path), use_directory_urls=False)
-    data = json.loads((site / "cases.json").read_text(encoding="utf-8"))
-    assert sorted(c["slug"] for c in data["cases"]) == SLUGS
-    assert all(c["url"].endswith(f"cases/{c['slug']}.html") for c in data["cases"])
 
 
 SIDE_DOOR_TITLE = "&lt;/title&gt;&lt;meta http-equiv=refresh content=0;url=https://evil.example&gt; \x01 pilot"
@@ -252,28 +313,28 @@ def test_side_doors_stay_shut_without_the_validator(tmp_path: Path, html_checks_
     ET.fromstring((site / "feed.xml").read_bytes())  # the control character did not break the feed
 
 
-def test_reserved_ids_cover_every_id_a_case_page_has_outside_its_story(built_site: Path) -> None:
+def test_reserved_ids_cover_every_id_a_case_page_has_outside_its_story(example_site: Path) -> None:
     """The ids a story's elements can never take are exactly those the template and theme use."""
     from candour.core import html_policy
 
     for slug in SLUGS:
-        page = (built_site / "cases" / slug / "index.html").read_text(encoding="utf-8")
+        page = (example_site / "cases" / slug / "index.html").read_text(encoding="utf-8")
         story = page.split("<h2 id=\"setbacks\">", 1)[1].split("<h2 id=\"journey\">")[0]
         outside = set(re.findall(r'\sid="([^"]+)"', page)) - set(re.findall(r'\sid="([^"]+)"', story))
         for element_id in outside:
             assert element_id.startswith("__") or html_policy.safe_id(element_id) != element_id, element_id
 
 
-def test_the_contribute_page_offers_the_blank_case_to_copy_and_download(built_site: Path) -> None:
-    page = (built_site / "contribute" / "index.html").read_text(encoding="utf-8")
+def test_the_contribute_page_offers_the_blank_case_to_copy_and_download(example_site: Path) -> None:
+    page = (example_site / "contribute" / "index.html").read_text(encoding="utf-8")
     assert 'download="new-case.md" href="../case-template.txt"' in page
-    template = (built_site / "case-template.txt").read_text(encoding="utf-8")
+    template = (example_site / "case-template.txt").read_text(encoding="utf-8")
     assert "illustrative" not in template  # a copied template is never marked fictional
     shown = html.unescape(re.sub(r"<[^<>]*+>", "", page))
     assert all(line in shown for line in template.splitlines()[:8])  # shown in a code block to copy
     assert "candour:private-route" not in page and "candour:case-template" not in page
     assert "has not set up a private address" in page  # this casebook sets no private_contact
-    assert (built_site / "maintainers" / "index.html").is_file()
+    assert (example_site / "maintainers" / "index.html").is_file()
 
 
 def test_last_updated_shows_only_when_it_says_something_new(tmp_path: Path) -> None:
@@ -286,6 +347,7 @@ def test_last_updated_shows_only_when_it_says_something_new(tmp_path: Path) -> N
     site = build_site(folder)
     reviewed = (site / "cases" / "reviewed-only" / "index.html").read_text(encoding="utf-8")
     assert "<dt>Last reviewed</dt>" in reviewed and "<dt>Last updated</dt>" not in reviewed
+    assert not re.search(ILLUSTRATIVE, reviewed)  # a real case (no 'illustrative: true') is not marked fictional
     updated = (site / "cases" / "updated-since" / "index.html").read_text(encoding="utf-8")
     assert "<dt>Last reviewed</dt>" in updated
     assert '<dt>Last updated</dt><dd><time datetime="2024-09-02">2 September 2024</time>' in updated

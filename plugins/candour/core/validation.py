@@ -77,7 +77,9 @@ def _describe(value: Any) -> str:
 
 
 def _from_pydantic(source: Source, error: Any) -> Problem:
-    path: Path = tuple(part for part in error["loc"] if part not in LESSON_FORMS)  # the form is not a field
+    path: Path = tuple(error["loc"])
+    if len(path) > 2 and path[0] == "do_differently" and path[2] in LESSON_FORMS:
+        path = path[:2] + path[3:]  # how the lesson was written is not a field
     kind: str = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
