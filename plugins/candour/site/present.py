@@ -1,4 +1,4 @@
-"""What each template gets, as typed views: labels resolved, dates in words. No HTML here; that is the templates' job."""
+"""Typed views for the templates: labels resolved, dates in words. No HTML here; that is the templates' job."""
 
 from __future__ import annotations
 

@@ -16,7 +16,6 @@ import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
-
 REFERRER_POLICY = "same-origin"
 #: What the 404 page's policy says until its own inline scripts have been hashed.
 PENDING = "candour-policy-pending"
