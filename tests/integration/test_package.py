@@ -90,5 +90,8 @@ def test_a_casebook_name_that_would_change_the_page_is_refused(name: str) -> Non
 
 def test_a_casebook_name_is_shown_as_typed_never_as_markup() -> None:
     files = {f.path: f.text for f in scaffold.starter_files("Tenants & *North* [net](javascript:x)", "1")}
-    assert "# Tenants &amp; \\*North\\* \\[net\\]\\(javascript:x\\)" in files["docs/index.md"]
+    assert "# Tenants &amp; \\*North\\* \\[net\\]\\(javascript:x\\)" in files["README.md"]
+    # The home page shows the name from mkdocs.yml, where it is one quoted YAML string (the template escapes it).
+    assert 'site_name: "Tenants & *North* [net](javascript:x)"' in files["mkdocs.yml"]
+    assert "Tenants" not in files["docs/index.md"]
     assert ".github/ISSUE_TEMPLATE/submit-a-case.yml" in files and ".github/workflows/case-from-issue.yml" in files

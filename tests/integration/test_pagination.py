@@ -48,7 +48,7 @@ def test_term_and_theme_pages_are_paginated_too(big_site: Path) -> None:
     assert len(titles(big_site / "regions" / "london" / "index.html")) == 50
     assert len(titles(big_site / "regions" / "london" / "page" / "2" / "index.html")) == 30
     theme = (big_site / "themes" / "funding" / "index.html").read_text("utf-8")
-    assert "60 setbacks and 60 lessons from 60 cases; this page has those of cases 1 to 50." in theme
+    assert "60 lessons and 60 setbacks about Funding, from 60 cases; this page has those of cases 1 to 50." in theme
     assert (big_site / "themes" / "funding" / "page" / "2" / "index.html").is_file()
 
 
