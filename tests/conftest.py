@@ -153,3 +153,11 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert (f"candour: {len(cases)} files checked: {len(cases) - drafts} published, {drafts} drafts, "
             "0 with errors") in result.stderr, result.stderr
     return folder / "site"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def checks_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The command line's cache of check results, kept in the test session's own folder, never in ~/.cache."""
+    folder = tmp_path_factory.mktemp("checks-cache")
+    os.environ["CANDOUR_CACHE_DIR"] = str(folder)
+    return folder

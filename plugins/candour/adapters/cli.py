@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path as FsPath
 
 from ..core import casebook
+from ..core.cache import ResultCache, default_folder
 from ..core.loader import UnreadableFile, read_bytes, read_case
 from ..core.model import ATTRIBUTIONS, ONGOING, SLUG_RE, STATUSES, case_schema, did_you_mean, last_updated, slugify
 from ..core.problems import FORMATS, Problem, display_name, markdown_table, render
@@ -56,6 +57,9 @@ def _parser() -> argparse.ArgumentParser:
                           help="text (default), github (workflow annotations) or json")
     validate.add_argument("--changed-since", metavar="REF",
                           help="only the files in the cases folder changed since this git ref (e.g. origin/main)")
+    validate.add_argument("--no-cache", action="store_true",
+                          help="check every file again, ignoring the results kept from earlier runs (kept in "
+                               "~/.cache/candour, or CANDOUR_CACHE_DIR; an empty CANDOUR_CACHE_DIR keeps none)")
     validate.set_defaults(run=_validate)
 
     new = commands.add_parser("new", help="start a new case from a few answers",
@@ -162,9 +166,11 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
             print(f"candour: no such file or folder: {path}", file=sys.stderr)
         return EXIT_USAGE
     book = casebook.Casebook()
+    cache = _cache(args, settings)
     for folder in [p for p in args.paths if p.is_dir()] or ([] if args.paths else [settings.cases_dir]):
         book.merge(casebook.load(folder, vocabulary, settings.options, root=FsPath.cwd(),
-                                 vocabulary_file=settings.vocabulary))
+                                 vocabulary_file=settings.vocabulary, cache=cache))
+    cache.save()
     files = [p for p in args.paths if p.is_file()]
     options = settings.options
     if files:  # an anonymised case is checked against the organisations every other case names
@@ -177,6 +183,10 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_INVALID if book.errors else EXIT_OK
 
 
+def _cache(args: argparse.Namespace, settings: Settings) -> ResultCache:
+    return casebook.checks_cache(settings, None if args.no_cache else default_folder())
+
+
 def _validate_changed(args: argparse.Namespace, settings: Settings, vocabulary: Vocabulary) -> int:
     """Check the whole folder (cross-case rules need it) but report only on the changed files: their own
     problems, and those they cause in files the pull request does not touch."""
@@ -185,8 +195,10 @@ def _validate_changed(args: argparse.Namespace, settings: Settings, vocabulary: 
         print(f"candour: cannot list the files changed since {args.changed_since!r}: is this a git checkout "
               "and does the ref exist?", file=sys.stderr)
         return EXIT_USAGE
+    cache = _cache(args, settings)
     full = casebook.load(settings.cases_dir, vocabulary, settings.options, root=FsPath.cwd(),
-                         vocabulary_file=settings.vocabulary)
+                         vocabulary_file=settings.vocabulary, cache=cache)
+    cache.save()
     existing = {f for f in changed if (FsPath.cwd() / f).exists()}
     book = full.only(existing, casebook.caused_by(full, existing))
     _report(book.problems, args.format, book.summary())

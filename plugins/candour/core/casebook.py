@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Iterable
@@ -9,7 +10,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path as FsPath
 
 from . import privacy, rules
-from .loader import Source, read_case
+from .cache import ResultCache
+from .loader import Source, UnreadableFile, read_bytes, read_case
 from .model import SLUG_RE, Case, slugify
 from .problems import Problem, display_name, quote, sort_key
 from .settings import ConfigError, Settings
@@ -27,17 +29,14 @@ RESERVED_SLUGS = frozenset({LISTING_INDEX, LISTING_PAGES, FILTER_INDEX})
 
 @dataclass
 class Entry:
-    """One case file, checked."""
+    """One case file, checked. A result found in the cache of checks has no source or case: only its problems."""
 
     slug: str
     path: FsPath
-    source: Source
+    file: str  # as named in messages
+    source: Source | None
     case: Case | None
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def file(self) -> str:
-        return self.source.file
 
 
 @dataclass
@@ -51,17 +50,29 @@ class Casebook:
     files: list[str] = field(default_factory=list)
     #: Every case file read, by its display name, valid or not: for checks across cases.
     sources: dict[str, Source] = field(default_factory=dict)
+    #: Every case file, by its display name (a result from the cache of checks was not read).
+    paths: dict[str, FsPath] = field(default_factory=dict)
+    #: The organisations each named case names, by its display name: for the anonymity of the others.
+    named: dict[str, list[str]] = field(default_factory=dict)
+
+    def source(self, file: str) -> Source:
+        """A case file as read, reading it now if its result came from the cache of checks."""
+        if file not in self.sources:
+            self.sources[file] = read_case(self.paths[file], file)
+        return self.sources[file]
 
     @property
     def checked(self) -> int:
         return len(self.files)
 
-    def add(self, entry: Entry) -> None:
-        """One checked case file: its problems, and its case as published or draft."""
+    def add(self, entry: Entry, state: str | None = None) -> None:
+        """One checked case file: its problems, and its case as published or draft (`state`, for a result
+        from the cache of checks, which has no case)."""
         self.files.append(entry.file)
         self.problems.extend(entry.problems)
-        if entry.case is not None:
-            (self.drafts if entry.case.draft else self.cases).append(entry)
+        state = state or state_of(entry)
+        if state in ("published", "draft"):
+            (self.drafts if state == "draft" else self.cases).append(entry)
 
     def merge(self, other: Casebook) -> None:
         self.cases += other.cases
@@ -69,6 +80,8 @@ class Casebook:
         self.problems += other.problems
         self.files += other.files
         self.sources.update(other.sources)
+        self.paths.update(other.paths)
+        self.named.update(other.named)
 
     def only(self, files: set[str], caused: list[Problem]) -> Casebook:
         """What the casebook says about `files`: their cases and problems, and `caused`, the problems they
@@ -77,7 +90,8 @@ class Casebook:
         return Casebook(cases=[e for e in self.cases if e.file in files - blamed],
                         drafts=[e for e in self.drafts if e.file in files - blamed],
                         problems=[p for p in self.problems if p.file in files] + caused,
-                        files=[f for f in self.files if f in files], sources=self.sources)
+                        files=[f for f in self.files if f in files], sources=self.sources, paths=self.paths,
+                        named=self.named)
 
     @property
     def errors(self) -> list[Problem]:
@@ -170,7 +184,7 @@ def check_file(path: FsPath, vocabulary: Vocabulary, options: rules.Options, roo
                                    f"rename it after what was tried, like 'housing-first-pilot.md'; these names are "
                                    f"reserved: {', '.join(sorted(RESERVED_SLUGS))}", code="C204"))
         case = None
-    return Entry(slug, path, source, case, problems)
+    return Entry(slug, path, display, source, case, problems)
 
 
 def named_organisations(sources: Iterable[Source]) -> list[str]:
@@ -188,6 +202,17 @@ def with_organisations(options: rules.Options, sources: Iterable[Source]) -> rul
     return replace(options, organisations=privacy.organisations_pattern(named_organisations(sources)))
 
 
+def checks_cache(settings: Settings, folder: FsPath | None) -> ResultCache:
+    """The cache of check results for this casebook's settings (no cache when `folder` is None)."""
+    try:
+        vocabulary = hashlib.sha256(read_bytes(settings.vocabulary)).hexdigest()
+    except UnreadableFile:
+        vocabulary = "unreadable"
+    options = settings.options
+    context = f"{vocabulary}\0{options.min_words}\0{options.allow_waivers}"
+    return ResultCache(folder, settings.cases_dir, context)
+
+
 def open_casebook(settings: Settings, root: FsPath | None = None) -> tuple[Vocabulary, Casebook]:
     """The vocabulary and every case of the casebook `settings` describe. Raises `ConfigError` if there is no
     cases folder, `VocabularyError` if the vocabulary has errors (no case can be checked without it).
@@ -202,14 +227,19 @@ def open_casebook(settings: Settings, root: FsPath | None = None) -> tuple[Vocab
 
 
 def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | None = None, *,
-         root: FsPath | None = None, vocabulary_file: FsPath | None = None) -> Casebook:
-    """Check every file below `cases_dir`. Never raises for bad case content."""
+         root: FsPath | None = None, vocabulary_file: FsPath | None = None,
+         cache: ResultCache | None = None) -> Casebook:
+    """Check every file below `cases_dir`. Never raises for bad case content.
+
+    With a `cache` (the command line's checks), a file whose result is there is not parsed again,
+    and its entry has only its problems: the site needs every case, so it checks without one.
+    """
     options = options or rules.Options()
     book = Casebook()
     files = sorted(_walk(cases_dir))
     skip = {vocabulary_file.resolve()} if vocabulary_file else set()
     stems: dict[str, list[FsPath]] = defaultdict(list)
-    sources: dict[FsPath, Source] = {}
+    cases: list[tuple[FsPath, str]] = []
     for path in files:
         if path.is_symlink():
             book.files.append(display_name(path, root))
@@ -226,11 +256,39 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
             book.problems.append(misplaced)
             continue
         stems[path.stem.casefold()].append(path)
-        sources[path] = read_case(path, display)
-    options = with_organisations(options, sources.values())
-    book.sources = {source.file: source for source in sources.values()}
-    for path, source in sources.items():
-        book.add(check_file(path, vocabulary, options, root, source))
+        cases.append((path, display))
+    book.paths = {display: path for path, display in cases}
+    # First what the checks of other files need from each file (the organisations a named case names),
+    # then each file's own check, with those.
+    digests: dict[str, str] = {}
+    named: list[str] = []
+    for path, display in cases:
+        fact = None
+        if cache is not None:
+            digests[display] = _digest(path)
+            fact = cache.fact(digests[display])
+        if fact is None:
+            source = book.sources[display] = read_case(path, display)
+            fact = _facts(source)
+            if cache is not None:
+                cache.remember_fact(digests[display], fact)
+        named += fact
+        book.named[display] = fact
+    options = replace(options, organisations=privacy.organisations_pattern(named))
+    organisations = "\n".join(sorted(set(named)))
+    for path, display in cases:
+        key = cache.key(display, digests[display], organisations) if cache is not None else ""
+        found = cache.result(key) if cache is not None else None
+        if found is not None:
+            state, problems = found
+            book.add(Entry(path.stem, path, display, None, None, problems), state)
+            continue
+        source = book.sources.get(display) or read_case(path, display)
+        book.sources[display] = source
+        entry = check_file(path, vocabulary, options, root, source)
+        book.add(entry)
+        if cache is not None:
+            cache.store(key, state_of(entry), entry.problems)
     for same in stems.values():
         if len(same) > 1:
             names = ", ".join(p.name for p in same)
@@ -242,9 +300,28 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
     bad = {p.file for p in book.errors}
     book.cases = [e for e in book.cases if e.file not in bad]
     book.drafts = [e for e in book.drafts if e.file not in bad]
-    book.cases.sort(key=lambda e: (e.case.published, e.slug) if e.case else (None, e.slug), reverse=True)
+    book.cases.sort(key=lambda e: (e.case.published.isoformat() if e.case else "", e.slug), reverse=True)
     book.problems.sort(key=sort_key)
     return book
+
+
+def _digest(path: FsPath) -> str:
+    """The file's bytes as the cache knows them: a file that cannot be read is never a cache hit."""
+    try:
+        return hashlib.sha256(read_bytes(path)).hexdigest()
+    except UnreadableFile:
+        return f"unreadable:{os.urandom(8).hex()}"
+
+
+def state_of(entry: Entry) -> str:
+    if entry.case is None or any(p.severity == "error" for p in entry.problems):
+        return "error"
+    return "draft" if entry.case.draft else "published"
+
+
+def _facts(source: Source) -> list[str]:
+    """What checking the other files needs from this one: the organisations it names, if it is named."""
+    return named_organisations([source])
 
 
 def _not_a_case(path: FsPath, display: str, cases_dir: FsPath, root: FsPath | None) -> Problem | None:
@@ -277,11 +354,11 @@ def caused_by(book: Casebook, changed: set[str]) -> list[Problem]:
     problem is reported where the name was added, naming both files.
     """
     blamed: list[Problem] = []
-    unchanged = [s for f, s in book.sources.items() if f not in changed]
-    anonymised = [s for s in unchanged if s.front_matter and s.front_matter.get("attribution") == "anonymised"]
-    already = privacy.organisations_pattern(named_organisations(unchanged))
+    unchanged = [f for f in book.paths if f not in changed]
+    already = privacy.organisations_pattern([org for f in unchanged for org in book.named.get(f, [])])
+    anonymised: list[Source] | None = None  # read only when a changed case names a new organisation
     for file in sorted(changed):
-        source = book.sources.get(file)
+        source = book.source(file) if file in book.paths else None
         data = (source.front_matter or {}) if source else {}
         orgs = data.get("organisations")
         if source is None or data.get("attribution") != "named" or not isinstance(orgs, list):
@@ -290,6 +367,9 @@ def caused_by(book: Casebook, changed: set[str]) -> list[Problem]:
             alone = privacy.organisations_pattern([org]) if isinstance(org, str) else None
             if alone is None or (already is not None and any(already.finditer(org))):
                 continue  # a case on main names it already: this pull request does not cause the clash
+            if anonymised is None:
+                anonymised = [s for s in map(book.source, unchanged)
+                              if s.front_matter and s.front_matter.get("attribution") == "anonymised"]
             for other in anonymised:
                 found = [p for p in rules.check_privacy(other, other.front_matter or {}, rules.Options(
                     organisations=alone)) if "another case names" in p.message]

@@ -188,11 +188,11 @@ class _Builder:
         self.pages[page.path] = page
 
     def add_case(self, entry: Entry, vocabulary: Vocabulary) -> None:
-        case = entry.case
-        assert case is not None
+        case, source = entry.case, entry.source
+        assert case is not None and source is not None  # the site is planned from a casebook checked in full
         path = f"{CASES}/{entry.slug}.md"  # never a listing page's: casebook.RESERVED_SLUGS
         self.urls[entry.slug] = self.url_of(path)
-        rendered = render(entry.source.body)
+        rendered = render(source.body)
         sections = _sections(case)
         self.add(Page(path, "case.html", case.title, {}, body=rendered.html, description=case.summary,
                       toc=(*sections["before"], *rendered.headings, *sections["after"]), source=entry.path))

@@ -1,0 +1,118 @@
+"""A cache of check results, so re-checking a casebook costs only what changed.
+
+A result is kept under a key made of everything it depends on: the file's bytes and name, the
+vocabulary file's bytes, the options, the organisations that named cases name (an anonymised case
+is checked against them), and the checking code itself (Candour's version and the bytes of every
+module of `candour.core`). Change any of them and the key changes, so a stale result is never
+found: it is simply not there. The cache lives outside the casebook (in the user's cache folder),
+where a pull request cannot put results of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict
+from functools import cache
+from pathlib import Path as FsPath
+from typing import Any
+
+from .. import __version__
+from .problems import Problem
+
+#: Bump when the layout of the cache file changes.
+FORMAT = 1
+
+
+@cache
+def code_digest() -> str:
+    """Candour's version and the bytes of the checking code: a new rule is a new digest."""
+    digest = hashlib.sha256(f"{__version__}/{FORMAT}".encode())
+    for module in sorted(FsPath(__file__).parent.glob("*.py")):
+        digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    return digest.hexdigest()
+
+
+def default_folder() -> FsPath | None:
+    """`CANDOUR_CACHE_DIR`, else the user's cache folder; None when `CANDOUR_CACHE_DIR` is empty (no cache)."""
+    chosen = os.environ.get("CANDOUR_CACHE_DIR")
+    if chosen is not None:
+        return FsPath(chosen) if chosen else None
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return FsPath(base) / "candour"
+
+
+class ResultCache:
+    """Check results of one casebook's files, read at the start of a run and written at its end.
+
+    Only results asked for or stored in this run are written back, so the file never grows past
+    the casebook. An unreadable, foreign or damaged cache file is ignored, never trusted.
+    """
+
+    def __init__(self, folder: FsPath | None, casebook: FsPath, context: str) -> None:
+        self.file = folder / f"checks-{hashlib.sha256(str(casebook).encode()).hexdigest()[:20]}.json" \
+            if folder else None
+        self.context = hashlib.sha256(f"{code_digest()}\0{context}".encode()).hexdigest()
+        self.facts: dict[str, list[Any]] = {}  # a file's digest -> what other files' checks need from it
+        self.results: dict[str, list[Any]] = {}  # a result's key -> [state, problems]
+        self._old_facts: dict[str, list[Any]] = {}
+        self._old_results: dict[str, list[Any]] = {}
+        self.hits = 0
+        if self.file is not None:
+            self._read()
+
+    def _read(self) -> None:
+        assert self.file is not None
+        try:
+            data = json.loads(self.file.read_bytes())
+        except (OSError, ValueError):
+            return
+        if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("code") != code_digest():
+            return
+        facts, results = data.get("facts"), data.get("results")
+        if isinstance(facts, dict) and isinstance(results, dict):
+            self._old_facts, self._old_results = facts, results
+
+    def fact(self, digest: str) -> list[Any] | None:
+        found = self._old_facts.get(digest)
+        if found is not None:
+            self.facts[digest] = found
+        return found
+
+    def remember_fact(self, digest: str, fact: list[Any]) -> None:
+        self.facts[digest] = fact
+
+    def key(self, display: str, digest: str, organisations: str) -> str:
+        return hashlib.sha256(f"{self.context}\0{organisations}\0{display}\0{digest}".encode()).hexdigest()
+
+    def result(self, key: str) -> tuple[str, list[Problem]] | None:
+        found = self._old_results.get(key)
+        if not (isinstance(found, list) and len(found) == 2):
+            return None
+        try:
+            problems = [Problem(p["file"], p["line"], tuple(p["path"]), p["message"], p["hint"], p["severity"],
+                                p["code"]) for p in found[1]]
+        except (KeyError, TypeError):
+            return None
+        self.results[key] = found
+        self.hits += 1
+        return found[0], problems
+
+    def store(self, key: str, state: str, problems: list[Problem]) -> None:
+        self.results[key] = [state, [asdict(p) for p in problems]]
+
+    def save(self) -> None:
+        """Write this run's results; a cache that cannot be written is no error (the next run checks again)."""
+        if self.file is None:
+            return
+        data = {"format": FORMAT, "code": code_digest(), "facts": self.facts, "results": self.results}
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.file.parent, delete=False,
+                                             suffix=".tmp") as out:
+                json.dump(data, out, separators=(",", ":"))
+            os.replace(out.name, self.file)
+        except OSError:
+            return

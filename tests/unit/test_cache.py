@@ -1,0 +1,120 @@
+"""The cache of check results: a second run reports exactly what a first run does, and a stale result is never used."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from candour.core import cache as cache_module
+from candour.core import casebook
+from candour.core.settings import Settings
+
+from ..conftest import CASES, case_text, good
+
+
+def make_casebook(tmp_path: Path) -> Path:
+    shutil.copytree(CASES, tmp_path / "cases")
+    (tmp_path / "cases" / "weak.md").write_text(case_text(good(do_differently=["Nothing."])), encoding="utf-8")
+    return tmp_path
+
+
+def run(root: Path, cache_dir: Path | None, **options: object) -> tuple[list[str], str, int]:
+    """Check the casebook as `candour validate` does; the problems, the summary and the cache hits."""
+    settings = Settings.from_options(root, dict(options))
+    vocabulary = settings.load_vocabulary()
+    results = casebook.checks_cache(settings, cache_dir)
+    book = casebook.load(settings.cases_dir, vocabulary, settings.options, root=root,
+                         vocabulary_file=settings.vocabulary, cache=results)
+    results.save()
+    return [p.text() for p in book.problems], str(book.summary()["line"]), results.hits
+
+
+def test_a_second_run_reports_exactly_what_the_first_did(tmp_path: Path) -> None:
+    root = make_casebook(tmp_path / "book")
+    first = run(root, tmp_path / "cache")
+    second = run(root, tmp_path / "cache")
+    uncached = run(root, None)
+    assert first[:2] == second[:2] == uncached[:2]
+    assert first[2] == 0 and second[2] == len(list((root / "cases").glob("*.md")))
+    assert any("weak.md" in p and "C10" in p for p in second[0])  # the error is reported from the cache too
+
+
+def test_an_edited_file_is_checked_again(tmp_path: Path) -> None:
+    root = make_casebook(tmp_path / "book")
+    run(root, tmp_path / "cache")
+    (root / "cases" / "weak.md").write_text(case_text(good()), encoding="utf-8")
+    problems, _, hits = run(root, tmp_path / "cache")
+    assert not any("weak.md" in p for p in problems) and hits == len(list((root / "cases").glob("*.md"))) - 1
+
+
+def test_a_changed_vocabulary_is_never_hidden_by_the_cache(tmp_path: Path) -> None:
+    root = make_casebook(tmp_path / "book")
+    run(root, tmp_path / "cache")
+    vocabulary = root / "cases" / "vocabulary.yml"
+    vocabulary.write_text(vocabulary.read_text(encoding="utf-8").replace("  funding: Funding\n", ""),
+                          encoding="utf-8")
+    problems, _, hits = run(root, tmp_path / "cache")
+    assert hits == 0 and any("'funding' is not one of the themes" in p for p in problems)
+
+
+def test_changed_options_are_never_hidden_by_the_cache(tmp_path: Path) -> None:
+    root = make_casebook(tmp_path / "book")
+    run(root, tmp_path / "cache")
+    problems, _, hits = run(root, tmp_path / "cache", min_words=40)
+    assert hits == 0 and any("it needs at least 40" in p for p in problems)
+
+
+def test_new_checking_code_is_never_hidden_by_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_casebook(tmp_path / "book")
+    run(root, tmp_path / "cache")
+    monkeypatch.setattr(cache_module, "code_digest", lambda: "a new rule")
+    assert run(root, tmp_path / "cache")[2] == 0
+
+
+def test_a_named_case_that_unmasks_an_unchanged_anonymised_case_is_caught(tmp_path: Path) -> None:
+    root = make_casebook(tmp_path / "book")
+    anonymised = good(attribution="anonymised", organisations=None, described_as="A district council",
+                      summary=good()["summary"] + " The Kestrel Valley Trust ran the triage call.")
+    (root / "cases" / "anonymous.md").write_text(case_text(anonymised), encoding="utf-8")
+    problems, _, _ = run(root, tmp_path / "cache")
+    assert not any("anonymous.md" in p and "error" in p for p in problems if "C30" in p)
+    # Another case now names the trust: the anonymised file's bytes are unchanged, its result is not.
+    (root / "cases" / "named.md").write_text(case_text(good(organisations=["Kestrel Valley Trust"])),
+                                             encoding="utf-8")
+    problems, _, _ = run(root, tmp_path / "cache")
+    assert any(p.startswith("cases/anonymous.md") and "C301" in p for p in problems), problems
+
+
+def test_a_damaged_cache_file_is_ignored(tmp_path: Path) -> None:
+    root = make_casebook(tmp_path / "book")
+    first = run(root, tmp_path / "cache")
+    for damage in ("{not json", '{"format": 1, "code": "x", "facts": {}, "results": {}}', "[]", ""):
+        for file in (tmp_path / "cache").glob("*.json"):
+            file.write_text(damage, encoding="utf-8")
+        again = run(root, tmp_path / "cache")
+        assert again[:2] == first[:2] and again[2] == 0
+
+
+def test_a_result_marked_published_with_errors_is_still_refused(tmp_path: Path) -> None:
+    """Whatever a result's state says, a file with an error is never counted as ready to publish."""
+    root = make_casebook(tmp_path / "book")
+    run(root, tmp_path / "cache")
+    file = next((tmp_path / "cache").glob("*.json"))
+    data = json.loads(file.read_text(encoding="utf-8"))
+    for result in data["results"].values():
+        result[0] = "published"
+    file.write_text(json.dumps(data), encoding="utf-8")
+    problems, summary, _ = run(root, tmp_path / "cache")
+    assert any("weak.md" in p for p in problems)  # its problems are still reported, so it is still refused
+    assert "with errors" in summary and " 0 with errors" not in summary
+
+
+def test_the_cache_lives_outside_the_casebook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CANDOUR_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_module.default_folder() == tmp_path / "xdg" / "candour"
+    monkeypatch.setenv("CANDOUR_CACHE_DIR", "")
+    assert cache_module.default_folder() is None
