@@ -118,3 +118,14 @@ def test_the_cache_lives_outside_the_casebook(tmp_path: Path, monkeypatch: pytes
     assert cache_module.default_folder() == tmp_path / "xdg" / "candour"
     monkeypatch.setenv("CANDOUR_CACHE_DIR", "")
     assert cache_module.default_folder() is None
+
+
+def test_checking_on_every_core_reports_what_one_core_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_casebook(tmp_path / "book")
+    for n in range(6):
+        (root / "cases" / f"extra-{n}.md").write_text(case_text(good(do_differently=["TBC"] if n % 2 else
+                                                                       good()["do_differently"])), encoding="utf-8")
+    one_core = run(root, None)
+    monkeypatch.setattr(casebook, "PARALLEL_FROM", 4)
+    monkeypatch.setattr(casebook.os, "cpu_count", lambda: 2)
+    assert run(root, None) == one_core

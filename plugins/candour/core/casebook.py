@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 from collections import defaultdict
 from collections.abc import Iterable
@@ -276,19 +277,20 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
         book.named[display] = fact
     options = replace(options, organisations=privacy.organisations_pattern(named))
     organisations = "\n".join(sorted(set(named)))
-    for path, display in cases:
-        key = cache.key(display, digests[display], organisations) if cache is not None else ""
-        found = cache.result(key) if cache is not None else None
-        if found is not None:
-            state, problems = found
+    if cache is None:
+        for path, display in cases:
+            book.sources[display] = source = book.sources.get(display) or read_case(path, display)
+            book.add(check_file(path, vocabulary, options, root, source))
+    else:
+        keys = {display: cache.key(display, digests[display], organisations) for _, display in cases}
+        found = {display: cache.result(keys[display]) for _, display in cases}
+        misses = [(path, display) for path, display in cases if found[display] is None]
+        checked = dict(zip([d for _, d in misses], _check_all(misses, vocabulary, options, root), strict=True))
+        for path, display in cases:
+            state, problems = found[display] or checked[display]
+            if found[display] is None:
+                cache.store(keys[display], state, problems)
             book.add(Entry(path.stem, path, display, None, None, problems), state)
-            continue
-        source = book.sources.get(display) or read_case(path, display)
-        book.sources[display] = source
-        entry = check_file(path, vocabulary, options, root, source)
-        book.add(entry)
-        if cache is not None:
-            cache.store(key, state_of(entry), entry.problems)
     for same in stems.values():
         if len(same) > 1:
             names = ", ".join(p.name for p in same)
@@ -303,6 +305,38 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
     book.cases.sort(key=lambda e: (e.case.published.isoformat() if e.case else "", e.slug), reverse=True)
     book.problems.sort(key=sort_key)
     return book
+
+
+#: Fewest files worth checking in parallel: below it, starting the workers costs more than it saves.
+PARALLEL_FROM = 200
+_worker: tuple[Vocabulary, rules.Options, FsPath | None] | None = None
+
+
+def _check_all(files: list[tuple[FsPath, str]], vocabulary: Vocabulary, options: rules.Options,
+               root: FsPath | None) -> list[tuple[str, list[Problem]]]:
+    """Each file's state and problems, checked on every core when there are many."""
+    workers = min(os.cpu_count() or 1, len(files) // (PARALLEL_FROM // 2))
+    if len(files) < PARALLEL_FROM or workers < 2:
+        return [_check_one(path, display, vocabulary, options, root) for path, display in files]
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
+    with context.Pool(workers, initializer=_start_worker, initargs=(vocabulary, options, root)) as pool:
+        return pool.starmap(_check_in_worker, files, chunksize=max(1, len(files) // (workers * 8)))
+
+
+def _check_one(path: FsPath, display: str, vocabulary: Vocabulary, options: rules.Options,
+               root: FsPath | None) -> tuple[str, list[Problem]]:
+    entry = check_file(path, vocabulary, options, root, read_case(path, display))
+    return state_of(entry), entry.problems
+
+
+def _start_worker(vocabulary: Vocabulary, options: rules.Options, root: FsPath | None) -> None:
+    global _worker
+    _worker = (vocabulary, options, root)
+
+
+def _check_in_worker(path: FsPath, display: str) -> tuple[str, list[Problem]]:
+    assert _worker is not None
+    return _check_one(path, display, *_worker)
 
 
 def _digest(path: FsPath) -> str:
