@@ -5,7 +5,9 @@
 
 For each N it generates N valid, varied, fictional cases (deterministically) into a temporary copy
 of the site, then measures, each as a separate process:
-  - `candour validate` wall time, start-up included;
+  - `candour validate` wall time, start-up included: cold, again unchanged (its cache), and with one case
+    changed;
+  - under `mkdocs serve`, the seconds from saving an edit to a case until the served page shows it;
   - `mkdocs build` wall time and peak RSS, with the time inside the candour plugin and the Pagefind
     step reported separately (from the build log);
   - a baseline: plain mkdocs-material building the same Markdown bodies with no plugins and the
@@ -197,13 +199,57 @@ def search_cost(site_dir: Path, words: list[str]) -> dict[str, int]:
     return out
 
 
+def serve_preview(site: Path, port: int = 8971) -> float:
+    """Seconds from saving an edit to a case until `mkdocs serve` serves the changed page."""
+    import urllib.error
+    import urllib.request
+
+    url = f"http://127.0.0.1:{port}/cases/case-00001/"
+    case = site / "cases" / "case-00001.md"
+
+    def page() -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                return str(response.read().decode("utf-8"))
+        except (urllib.error.URLError, OSError):
+            return ""
+
+    server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=site, env=ENV,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 600
+        while "<h1" not in page():
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("mkdocs serve did not come up")
+            time.sleep(0.5)
+        time.sleep(2)  # let the watcher settle after the first build
+        marker = f"edited {time.time_ns()}"
+        text = case.read_text(encoding="utf-8")
+        saved = time.monotonic()
+        case.write_text(text.replace("\ntitle: ", f"\ntitle: {marker} ", 1), encoding="utf-8")
+        while marker not in page():
+            if time.monotonic() - saved > 600:
+                raise SystemExit("the edit never showed")
+            time.sleep(0.1)
+        return round(time.monotonic() - saved, 2)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def bench(n: int, with_search: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix=f"candour-bench-{n}-") as tmp:
         site = Path(tmp) / "site-src"
         site.mkdir()
         make_site(site, n)
+        ENV["CANDOUR_CACHE_DIR"] = str(Path(tmp) / "checks-cache")  # this run's own cache, cold at first
         validate = timed([str(BIN / "candour"), "validate"], site)
         assert f"{n} files checked: " in validate["output"], validate["output"][-500:]
+        validate_cached = timed([str(BIN / "candour"), "validate"], site)
+        one = site / "cases" / "case-00002.md"
+        one.write_text(one.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+        validate_one = timed([str(BIN / "candour"), "validate"], site)
+        ENV["CANDOUR_CACHE_DIR"] = ""  # the build and its baseline compared cold: no cache
         build = timed([str(BIN / "mkdocs"), "build", "--strict"], site)
         plugin = re.search(r"candour: timings: checking ([\d.]+) s, planning ([\d.]+) s, Pagefind ([\d.]+) s",
                            build["output"])
@@ -214,6 +260,8 @@ def bench(n: int, with_search: bool) -> dict[str, Any]:
         result: dict[str, Any] = {
             "cases": n,
             "validate_s": validate["seconds"],
+            "validate_cached_s": validate_cached["seconds"],
+            "validate_one_changed_s": validate_one["seconds"],
             "validate_peak_rss_mb": validate["peak_rss_mb"],
             "build_s": build["seconds"],
             "build_peak_rss_mb": build["peak_rss_mb"],
@@ -230,6 +278,8 @@ def bench(n: int, with_search: bool) -> dict[str, Any]:
             "site_mb": round(folder_bytes(built) / 1e6, 1),
             "pagefind_index_mb": round(folder_bytes(built / "pagefind") / 1e6, 2),
         }
+        ENV["CANDOUR_CACHE_DIR"] = str(Path(tmp) / "serve-cache")
+        result["serve_preview_s"] = serve_preview(site)
         if with_search:
             cost = search_cost(built, [WORDS[0], RARE_WORD])
             result["search_common_kb"] = round(cost[WORDS[0]] / 1024)
@@ -237,7 +287,9 @@ def bench(n: int, with_search: bool) -> dict[str, Any]:
         return result
 
 
-COLUMNS = [("cases", "cases"), ("validate_s", "validate s"), ("build_s", "build s"),
+COLUMNS = [("cases", "cases"), ("validate_s", "validate s"), ("validate_cached_s", "validate cached s"),
+           ("validate_one_changed_s", "validate 1 changed s"), ("serve_preview_s", "serve edit s"),
+           ("build_s", "build s"),
            ("plugin_check_s", "check s"), ("plugin_pages_s", "plugin pages s"), ("pagefind_s", "Pagefind s"),
            ("baseline_s", "baseline s"), ("build_over_baseline", "build/baseline"),
            ("build_peak_rss_mb", "build RSS MB"), ("search_common_kb", "search common KB"),

@@ -214,7 +214,8 @@ def checks_cache(settings: Settings, folder: FsPath | None) -> ResultCache:
     return ResultCache(folder, settings.cases_dir, context)
 
 
-def open_casebook(settings: Settings, root: FsPath | None = None) -> tuple[Vocabulary, Casebook]:
+def open_casebook(settings: Settings, root: FsPath | None = None,
+                  cache: ResultCache | None = None) -> tuple[Vocabulary, Casebook]:
     """The vocabulary and every case of the casebook `settings` describe. Raises `ConfigError` if there is no
     cases folder, `VocabularyError` if the vocabulary has errors (no case can be checked without it).
     Files are named relative to `root`."""
@@ -224,16 +225,17 @@ def open_casebook(settings: Settings, root: FsPath | None = None) -> tuple[Vocab
                           "set 'cases_dir' under the candour plugin in mkdocs.yml)")
     vocabulary = load_vocabulary(settings.vocabulary, display_name(settings.vocabulary, root))
     return vocabulary, load(settings.cases_dir, vocabulary, settings.options, root=root,
-                            vocabulary_file=settings.vocabulary)
+                            vocabulary_file=settings.vocabulary, cache=cache, with_cases=True)
 
 
 def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | None = None, *,
          root: FsPath | None = None, vocabulary_file: FsPath | None = None,
-         cache: ResultCache | None = None) -> Casebook:
+         cache: ResultCache | None = None, with_cases: bool = False) -> Casebook:
     """Check every file below `cases_dir`. Never raises for bad case content.
 
-    With a `cache` (the command line's checks), a file whose result is there is not parsed again,
-    and its entry has only its problems: the site needs every case, so it checks without one.
+    With a `cache`, a file whose result is there is not checked again. Its entry has only its problems,
+    unless `with_cases` (a site needs every case): then a valid file is read into its case again, which
+    costs a small part of checking it.
     """
     options = options or rules.Options()
     book = Casebook()
@@ -277,18 +279,26 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
         book.named[display] = fact
     options = replace(options, organisations=privacy.organisations_pattern(named))
     organisations = "\n".join(sorted(set(named)))
-    if cache is None:
+    if cache is None or with_cases:
         for path, display in cases:
+            key = cache.key(display, digests[display], organisations) if cache is not None else ""
+            found = cache.result(key) if cache is not None else None
+            if found is not None:
+                book.add(_from_cache(path, display, found, book, vocabulary), found[0])
+                continue
             book.sources[display] = source = book.sources.get(display) or read_case(path, display)
-            book.add(check_file(path, vocabulary, options, root, source))
+            entry = check_file(path, vocabulary, options, root, source)
+            book.add(entry)
+            if cache is not None:
+                cache.store(key, state_of(entry), entry.problems)
     else:
         keys = {display: cache.key(display, digests[display], organisations) for _, display in cases}
-        found = {display: cache.result(keys[display]) for _, display in cases}
-        misses = [(path, display) for path, display in cases if found[display] is None]
+        results = {display: cache.result(keys[display]) for _, display in cases}
+        misses = [(path, display) for path, display in cases if results[display] is None]
         checked = dict(zip([d for _, d in misses], _check_all(misses, vocabulary, options, root), strict=True))
         for path, display in cases:
-            state, problems = found[display] or checked[display]
-            if found[display] is None:
+            state, problems = results[display] or checked[display]
+            if results[display] is None:
                 cache.store(keys[display], state, problems)
             book.add(Entry(path.stem, path, display, None, None, problems), state)
     for same in stems.values():
@@ -305,6 +315,17 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
     book.cases.sort(key=lambda e: (e.case.published.isoformat() if e.case else "", e.slug), reverse=True)
     book.problems.sort(key=sort_key)
     return book
+
+
+def _from_cache(path: FsPath, display: str, found: tuple[str, list[Problem]], book: Casebook,
+                vocabulary: Vocabulary) -> Entry:
+    """A file's entry from its cached result, with its source and case read again when it is valid."""
+    state, problems = found
+    if state == "error":
+        return Entry(path.stem, path, display, None, None, problems)
+    source = book.sources[display] = book.sources.get(display) or read_case(path, display)
+    case = Case.model_validate(source.front_matter, context={"vocabulary": vocabulary})
+    return Entry(path.stem, path, display, source, case, problems)
 
 
 #: Fewest files worth checking in parallel: below it, starting the workers costs more than it saves.

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
+import tempfile
 import time
 from pathlib import Path as FsPath
 from typing import Any, cast
@@ -25,6 +27,7 @@ from mkdocs.utils.templates import TemplateContext
 
 from ...core import casebook
 from ...core.body import Heading
+from ...core.cache import default_folder
 from ...core.settings import ConfigError, Settings
 from ...core.vocabulary import Vocabulary, VocabularyError
 from ...site import search, security
@@ -46,10 +49,15 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         self.plan: Plan | None = None
         self.theme_scripts: list[str] | None = None
         self.serve_nonce: str | None = None  # under `mkdocs serve` only: lets its live-reload script run
+        self.serve_index: FsPath | None = None  # under `mkdocs serve` only: the first build's search index
         self.timings = {"checking": 0.0, "planning": 0.0, "Pagefind": 0.0}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         self.serve_nonce = secrets.token_urlsafe(18) if command == "serve" else None
+
+    def on_shutdown(self) -> None:
+        if self.serve_index is not None:
+            shutil.rmtree(self.serve_index.parent, ignore_errors=True)
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = FsPath(config.config_file_path).parent if config.config_file_path else FsPath.cwd()
@@ -91,7 +99,11 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         self.timings = dict.fromkeys(self.timings, 0.0)
         started = time.perf_counter()
         try:
-            self.vocabulary, book = casebook.open_casebook(self.settings)
+            # The cache of check results (as `candour validate` keeps it): an edit under `mkdocs serve`
+            # checks the edited case again, not every case.
+            cache = casebook.checks_cache(self.settings, default_folder())
+            self.vocabulary, book = casebook.open_casebook(self.settings, cache=cache)
+            cache.save()
         except ConfigError as exc:
             raise PluginError(f"candour: {exc}") from None
         except VocabularyError as exc:
@@ -198,10 +210,20 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         assert self.settings is not None
         if self.settings.plugin.search:
             started = time.perf_counter()
-            try:
-                log.info(search.build_index(FsPath(config.site_dir)))
-            except search.SearchIndexError as exc:
-                raise PluginError(f"candour: {exc}") from None
+            index = FsPath(config.site_dir) / "pagefind"
+            if self.serve_index is not None and self.serve_index.is_dir():
+                # `mkdocs serve` rebuilds on every save: the index of its first build keeps search working
+                # in the preview, and the writer does not wait for the whole site to be indexed again.
+                shutil.copytree(self.serve_index, index, dirs_exist_ok=True)
+                log.info("search: the preview keeps the first build's index (restart `make serve` to index edits)")
+            else:
+                try:
+                    log.info(search.build_index(FsPath(config.site_dir)))
+                except search.SearchIndexError as exc:
+                    raise PluginError(f"candour: {exc}") from None
+                if self.serve_nonce:  # serving: keep this index for the rebuilds
+                    self.serve_index = FsPath(tempfile.mkdtemp(prefix="candour-index-")) / "pagefind"
+                    shutil.copytree(index, self.serve_index)
             self.timings["Pagefind"] = time.perf_counter() - started
         log.info("timings: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.timings.items()))
 
