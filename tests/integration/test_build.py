@@ -351,3 +351,19 @@ def test_last_updated_shows_only_when_it_says_something_new(tmp_path: Path) -> N
     updated = (site / "cases" / "updated-since" / "index.html").read_text(encoding="utf-8")
     assert "<dt>Last reviewed</dt>" in updated
     assert '<dt>Last updated</dt><dd><time datetime="2024-09-02">2 September 2024</time>' in updated
+
+
+def test_a_warm_cache_builds_the_same_site_and_hides_no_error(tmp_path: Path, caplog: pytest.LogCaptureFixture,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CANDOUR_CACHE_DIR", str(tmp_path / "cache"))
+    folder = copy_site(tmp_path / "book")
+    cold = build_site(folder)
+    pages = {p.relative_to(cold): p.read_bytes() for p in cold.rglob("*.html")}
+    warm = build_site(folder)
+    assert {p.relative_to(warm): p.read_bytes() for p in warm.rglob("*.html")} == pages
+    case = next(iter(sorted((folder / "cases").glob("*.md"))))
+    case.write_text(case.read_text(encoding="utf-8").replace("do_differently:", "do_differently:\n  - TBC", 1),
+                    encoding="utf-8")
+    with pytest.raises((PluginError, Abort)):
+        build_site(folder)
+    assert f"{case.relative_to(folder).as_posix()}:" in caplog.text and "C101" in caplog.text
