@@ -147,7 +147,8 @@ def make_site(folder: Path, n: int, seed: int = 2026) -> None:
 
 
 def make_baseline(site: Path, folder: Path) -> None:
-    """The same Markdown bodies as plain pages: mkdocs-material, no plugins, cases out of the nav."""
+    """The same Markdown bodies as plain pages: mkdocs-material with its own search plugin (what a user would
+    pick instead), cases out of the nav."""
     docs = folder / "docs"
     (docs / "cases").mkdir(parents=True)
     (docs / "index.md").write_text("# Home\n")
@@ -156,7 +157,7 @@ def make_baseline(site: Path, folder: Path) -> None:
         (docs / "cases" / case.name).write_text(body, encoding="utf-8")
     (folder / "mkdocs.yml").write_text(
         "site_name: Baseline\nsite_url: http://127.0.0.1:8000/\ntheme:\n  name: material\n  font: false\n"
-        "plugins: []\nnav:\n  - Home: index.md\nvalidation:\n  nav:\n    omitted_files: info\n")
+        "plugins: [search]\nnav:\n  - Home: index.md\nvalidation:\n  nav:\n    omitted_files: info\n")
 
 
 def timed(command: list[str], cwd: Path) -> dict[str, Any]:
