@@ -10,7 +10,7 @@ of the site, then measures, each as a separate process:
   - under `mkdocs serve`, the seconds from saving an edit to a case until the served page shows it;
   - `mkdocs build` wall time and peak RSS, with the time inside the candour plugin and the Pagefind
     step reported separately (from the build log);
-  - a baseline: plain mkdocs-material building the same Markdown bodies with no plugins and the
+  - a baseline: mkdocs-material with its own search plugin building the same Markdown bodies, the
     cases left out of the nav;
   - search cost in Chromium: bytes fetched until the first results show, for a common and a rare word,
     and the total size of the Pagefind index;
