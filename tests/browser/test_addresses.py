@@ -137,6 +137,14 @@ def test_make_serve_reloads_an_edited_case_under_the_policy(browser: Browser, tm
         case = folder / "cases" / "shared-front-door-referrals.md"
         case.write_text(case.read_text(encoding="utf-8").replace(title, title + " (edited)", 1), encoding="utf-8")
         expect(page.locator("h1")).to_have_text(title + " (edited)", timeout=60_000)
+        # An edit that breaks a case: the preview says so on every page, in the browser, not only in the terminal.
+        case.write_text(case.read_text(encoding="utf-8").replace("do_differently:", "do_differently:\n  - TBC", 1),
+                        encoding="utf-8")
+        page.goto(f"http://127.0.0.1:{port}/", timeout=120_000)
+        banner = page.locator(".candour-preview-problems")
+        expect(banner).to_contain_text("Not published: 1 problem to fix", timeout=60_000)
+        expect(banner).to_contain_text("cases/shared-front-door-referrals.md:")
+        expect(banner).to_contain_text("C101")
         page.close()
         assert problems == []
     finally:

@@ -50,6 +50,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         self.theme_scripts: list[str] | None = None
         self.serve_nonce: str | None = None  # under `mkdocs serve` only: lets its live-reload script run
         self.serve_index: FsPath | None = None  # under `mkdocs serve` only: the first build's search index
+        self.preview_problems: list[str] = []  # under `mkdocs serve` only: the errors, shown on every page
         self.timings = {"checking": 0.0, "planning": 0.0, "Pagefind": 0.0}
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
@@ -110,7 +111,9 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             for problem in exc.problems:
                 log.error(problem.text())
             raise PluginError("candour: the vocabulary file has errors; nothing was built") from None
-        _report(book)
+        # Under `mkdocs serve` a case with errors is left out and its problems are shown on every page, so
+        # the writer sees them where they are looking; `mkdocs build` refuses to build at all.
+        self.preview_problems = _report(book, serving=self.serve_nonce is not None)
         self.timings["checking"] = time.perf_counter() - started
         started = time.perf_counter()
         try:
@@ -176,7 +179,8 @@ class CandourPlugin(BasePlugin[CandourConfig]):
                               "and the Content-Security-Policy cannot allow them")
         data = cast(dict[str, Any], context)
         data.update(candour_referrer=security.REFERRER_POLICY, candour_policy=policy or
-                    security.content_security_policy(self.theme_scripts or [], self.serve_nonce))
+                    security.content_security_policy(self.theme_scripts or [], self.serve_nonce),
+                    candour_problems=self.preview_problems)
         return context
 
     # MkDocs renders the theme's static templates before any page. The 404 page holds no case content,
@@ -228,18 +232,21 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         log.info("timings: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.timings.items()))
 
 
-def _report(book: casebook.Casebook) -> None:
+def _report(book: casebook.Casebook, serving: bool) -> list[str]:
+    """Log every problem; raise if there are errors, unless serving a preview (then return them)."""
     for problem in book.warnings:
         log.warning(problem.text())
     if book.errors:
         for problem in book.errors:
             log.error(problem.text())
-        raise PluginError(f"candour: {book.summary()['line']}; fix the errors above: nothing was built")
+        if not serving:
+            raise PluginError(f"candour: {book.summary()['line']}; fix the errors above: nothing was built")
     for problem in book.waived:
         log.info(problem.text())
     for entry in book.drafts:
         log.info(f"draft, not published: {entry.file}")
     log.info(str(book.summary()["line"]))
+    return [problem.text() for problem in book.errors]
 
 
 def _toc(headings: tuple[Heading, ...] | list[Heading]) -> list[AnchorLink]:
