@@ -239,7 +239,7 @@ def test_listing_pages_exist_for_every_term(example_site: Path) -> None:
     labels = yaml.safe_load((ROOT / "cases" / "vocabulary.yml").read_text(encoding="utf-8"))["themes"]
     for term, label in labels.items():
         assert label in text, label
-        counted = re.search(rf"{re.escape(label)} (\d+) cases?, \d+ setbacks?", text)
+        counted = re.search(rf"{re.escape(label)} (\d+) cases?, \d+ lessons? and \d+ setbacks? about it", text)
         assert (int(counted[1]) if counted else 0) == filtered.get(term, 0), label
 
 

@@ -8,7 +8,7 @@ from candour.core.model import Case, Lesson
 from candour.core.vocabulary import Vocabulary
 from candour.site import export
 
-from ..conftest import check_data, good
+from ..conftest import case_text, check_data, check_text, good
 
 LESSON = "Agree the clinical codes with every practice before the first referral is made."
 
@@ -48,3 +48,32 @@ def test_open_data_keeps_each_lesson_as_written() -> None:
     assert record["do_differently"] == [LESSON, {"text": "Second lesson.", "themes": ["funding"]}]
     csv = export.cases_csv([export.Published("x", "https://example.org/cases/x/", case)])
     assert f"{LESSON} | Second lesson." in csv
+
+
+def test_themes_lined_up_with_the_dash_say_where_they_belong(vocabulary: Vocabulary) -> None:
+    good_text = case_text(good(do_differently=None))
+    text = good_text.replace("---\nSome", f"do_differently:\n  - text: {LESSON}\n  themes: [funding]\n---\nSome")
+    problems = check_text(text, vocabulary)[1]
+    assert any("'themes:' is lined up with the '-' above it, not with 'text:'" in p
+               and "indent it by 2 more spaces" in p for p in problems), problems
+
+
+@pytest.mark.parametrize(("written", "hint"), [
+    ("Funding, Digital systems and evaluation", "write it as: themes: [funding, digital-systems, evaluation]"),
+    ("funding; workforce", "write it as: themes: [funding, workforce]"),
+    ("funding and rent arrears", "write the terms in square brackets, separated by commas, like themes: ["),
+])
+def test_themes_written_as_a_sentence_get_the_terms_to_write(vocabulary: Vocabulary, written: str, hint: str) -> None:
+    text = case_text(good()).replace("themes:\n- referral-pathways", f"themes: {written}")
+    assert f"themes: {written}" in text
+    problems = check_text(text, vocabulary)[1]
+    assert any("themes: should be a list of themes from the vocabulary, but it is a piece of text" in p
+               and hint in p for p in problems), problems
+
+
+@pytest.mark.parametrize("empty", ['""', "''", '"   "'])
+def test_an_empty_lesson_is_called_empty_not_a_placeholder(vocabulary: Vocabulary, empty: str) -> None:
+    text = case_text(good(do_differently=[{"text": "x", "themes": ["funding"]}])).replace("text: x", f"text: {empty}")
+    problems = check_text(text, vocabulary)[1]
+    assert any("do_differently[0].text: is empty" in p for p in problems), problems
+    assert not any("placeholder" in p for p in problems)

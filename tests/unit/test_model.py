@@ -98,7 +98,9 @@ def test_yaml_dates_and_quoted_dates_both_work(vocabulary: Vocabulary) -> None:
 @pytest.mark.parametrize(("changes", "expected"), [
     ({"title": True}, "title: should be text, but it reads as yes/no (put the text in quotes"),
     ({"place": 1984}, "place: should be text, but it reads as a number (put the text in quotes"),
-    ({"services": "housing"}, "services: should be a list, but it is a piece of text (write one '- item' line"),
+    ({"services": "housing"},
+     "services: should be a list of services from the vocabulary, but it is a piece of text (write it as: "
+     "services: [housing])"),
     ({"do_differently": None}, "do_differently: the required field"),
     ({"setbacks": ["The agreement took five months to sign instead of six weeks."]},
      "setbacks[0]: each setback needs fields, but this one is a piece of text (write it as '- what: ...'"),

@@ -183,7 +183,7 @@ def test_the_home_page_shows_the_ways_in_and_the_newest_cases(tmp_path: Path, vo
     assert counts == sorted(counts, reverse=True) and all(counts)  # the busiest first, none empty
 
 
-def test_each_theme_and_service_has_a_feed_of_its_own_cases(tmp_path: Path, vocabulary: Vocabulary) -> None:
+def test_each_theme_service_and_region_has_a_feed_of_its_own_cases(tmp_path: Path, vocabulary: Vocabulary) -> None:
     import xml.etree.ElementTree as ET
 
     plan = make_plan(tmp_path, vocabulary)
@@ -193,7 +193,7 @@ def test_each_theme_and_service_has_a_feed_of_its_own_cases(tmp_path: Path, voca
     assert feed.findtext(f"{atom}id") == SITE_URL + "themes/digital-systems/"
     assert [e.findtext(f"{atom}title") for e in feed.iter(f"{atom}entry")] == ["Benefits advice in libraries"]
     assert plan.pages["themes/digital-systems/index.md"].data["feed"] == "themes/digital-systems/feed.xml"
-    assert "services/housing/feed.xml" in plan.files and "regions/london/feed.xml" not in plan.files
+    assert {"services/housing/feed.xml", "regions/london/feed.xml"} <= set(plan.files)
 
 
 def test_an_empty_casebook_still_has_every_listing(tmp_path: Path, vocabulary: Vocabulary) -> None:
@@ -210,9 +210,14 @@ def test_a_theme_page_shows_what_is_about_the_theme_first_and_the_rest_apart(tmp
     assert [x["text"] for x in digital["lessons"]] == [
         "Test the library network with the calculator before the first session."]
     assert [x["what"][:20] for x in digital["setbacks"]] == ["The library computer"]
-    # The case's untagged lesson, on a case of two themes, is shown apart.
-    assert [x["text"][:20] for x in digital["other_lessons"]] == ["Agree the funding fo"]
+    # The case's own themes do not include digital systems: its untagged lesson is not about it at all.
+    assert digital["other_lessons"] == [] and digital["other_setbacks"] == []
     funding = plan.pages["themes/funding/index.md"].data
+    # On funding, a case of two themes: its untagged lesson may be about funding, so it is shown apart;
+    # its lesson and setback tagged with digital systems are not shown at all.
+    assert [x["text"][:20] for x in funding["other_lessons"]] == ["Agree the funding fo"]
+    assert all("library network" not in x["text"] for x in funding["lessons"] + funding["other_lessons"])
+    assert all("library computers" not in x["what"] for x in funding["setbacks"] + funding["other_setbacks"])
     # A case whose only theme is funding: its untagged lessons and setbacks are about funding.
     assert "Night shelter triage" in {x["case_title"] for x in funding["lessons"]}
     assert all(x["case_title"] != "Night shelter triage" for x in funding["other_lessons"])
@@ -234,7 +239,14 @@ def test_a_case_is_on_every_theme_its_setbacks_and_lessons_name_everywhere(tmp_p
 def test_the_contact_marker_is_filled_from_the_private_contact(tmp_path: Path, vocabulary: Vocabulary) -> None:
     with_address = make_plan(tmp_path, vocabulary).fill(site_plan.CONTACT_MARKER)
     assert with_address == "Write to [cases@network.example](mailto:cases@network.example)."
-    without = make_plan(tmp_path / "b", vocabulary, options=PluginOptions()).fill(site_plan.CONTACT_MARKER)
-    assert "Open an issue" in without
+    issues = make_plan(tmp_path / "b", vocabulary, options=PluginOptions(),
+                       repo_url="https://github.com/net/book/").fill(site_plan.CONTACT_MARKER)
+    assert issues == "Open an issue on [the casebook's GitHub page](https://github.com/net/book/issues)."
+    nowhere = make_plan(tmp_path / "c", vocabulary, options=PluginOptions()).fill(site_plan.CONTACT_MARKER)
+    assert nowhere.startswith("Ask the network that runs this casebook")
+    linked = make_plan(tmp_path / "d", vocabulary, repo_url="https://github.com/net/book").fill(
+        site_plan.REPOSITORY_MARKER)
+    assert linked == "[the project's GitHub page](https://github.com/net/book)"
+    assert site_plan.REPOSITORY_MARKER in (site_plan.PACKAGE_PAGES_DIR / "contribute.md").read_text(encoding="utf-8")
     for page in ("accessibility.md", "privacy.md"):
         assert site_plan.CONTACT_MARKER in (site_plan.PACKAGE_PAGES_DIR / page).read_text(encoding="utf-8")

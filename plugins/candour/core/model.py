@@ -156,7 +156,9 @@ def _http_url(value: str) -> str:
 
 def did_you_mean(word: str, options: list[str]) -> str:
     """A 'did you mean' suggestion, or '' when nothing is close."""
-    match = difflib.get_close_matches(word.lower(), options, n=1, cutoff=0.6)
+    # 0.7: close enough for a typo ('fundng', 'digital-sytems'), not for another word that shares a
+    # suffix ('housing-allocations' is not 'co-location').
+    match = difflib.get_close_matches(word.lower(), options, n=1, cutoff=0.7)
     return f"did you mean '{match[0]}'?" if match else ""
 
 

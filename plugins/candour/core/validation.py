@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -28,7 +29,7 @@ def check_source(source: Source, vocabulary: Vocabulary, options: rules.Options)
     try:
         case = Case.model_validate(data, context={"vocabulary": vocabulary})
     except ValidationError as exc:
-        model_problems = [_from_pydantic(source, error) for error in exc.errors(include_url=False)]
+        model_problems = [_from_pydantic(source, error, vocabulary) for error in exc.errors(include_url=False)]
     rule_problems = rules.check(source, data, options)
     # A rule that fires on a value says more than the model's length or type error on it.
     ruled = {p.path for p in [*rule_problems, *source.problems] if p.path}
@@ -38,6 +39,21 @@ def check_source(source: Source, vocabulary: Vocabulary, options: rules.Options)
     if any(p.severity == "error" for p in problems):
         case = None
     return case, problems
+
+
+#: Fields whose items are terms of the vocabulary kind of the same name.
+_VOCABULARY_LISTS = ("services", "themes", "partners")
+_LIST_SEPARATOR_RE = re.compile(r"[,;/&]|\band\b", re.IGNORECASE)  # parts are stripped after
+
+
+def _terms_in(text: str, vocabulary: Vocabulary, kind: str) -> list[str]:
+    """The terms a list written as text names ('Funding, Digital systems and evaluation'), if it names
+    only terms or labels of `kind`; else none."""
+    by_name = {term: term for term in vocabulary.allowed(kind)}
+    by_name |= {vocabulary.label(kind, term).casefold(): term for term in vocabulary.allowed(kind)}
+    parts = [part.strip().casefold() for part in _LIST_SEPARATOR_RE.split(text[:500]) if part.strip()]
+    terms = [by_name.get(part) or by_name.get(part.replace(" ", "-")) for part in parts]
+    return [t for t in terms if t] if parts and all(terms) else []
 
 
 def _model_at(path: Path) -> type[BaseModel] | None:
@@ -76,7 +92,7 @@ def _describe(value: Any) -> str:
     return "is something else"
 
 
-def _from_pydantic(source: Source, error: Any) -> Problem:
+def _from_pydantic(source: Source, error: Any, vocabulary: Vocabulary) -> Problem:
     path: Path = tuple(error["loc"])
     if len(path) > 2 and path[0] == "do_differently" and path[2] in LESSON_FORMS:
         path = path[:2] + path[3:]  # how the lesson was written is not a field
@@ -142,6 +158,12 @@ def _from_pydantic(source: Source, error: Any) -> Problem:
                 message = (f"should be a list, but its items start with {quote(dash.group(1))} instead of a plain "
                            "'-', so YAML does not read them as list items")
                 hint = yaml_hints.DASH_HINT
+            elif want == "a list" and isinstance(value, str) and name in _VOCABULARY_LISTS:
+                message = f"should be a list of {name} from the vocabulary, but it is a piece of text"
+                terms = _terms_in(value, vocabulary, name)
+                hint = (f"write it as: {name}: [{', '.join(terms)}]" if terms else
+                        f"write the terms in square brackets, separated by commas, like {name}: "
+                        f"[{', '.join(vocabulary.allowed(name)[:2])}]; the field reference lists every term")
             elif want == "a list" and isinstance(value, str) and value.startswith("-"):
                 message = "should be a list, but there is no space after the '-' that starts its first item"
                 hint = "put a space after each '-', as in '- item', one item per line"

@@ -110,7 +110,10 @@ def _read_kind(source, kind: str, value: object, problems: list[Problem]) -> dic
         if issue is None and len(label.strip()) > MAX_LABEL:
             issue = (f"the label is {len(label.strip())} characters; at most {MAX_LABEL}", "shorten it")
         if issue is not None:
-            problems.append(source.problem(path, *issue, code="C902"))
+            message, hint = issue
+            if "HTML tag" in message:  # a label has no formatting at all, unlike a case's story
+                hint = "remove the tag: a label is plain text, shown as typed"
+            problems.append(source.problem(path, message, hint, code="C902"))
             continue
         out[term] = label.strip()
     return out

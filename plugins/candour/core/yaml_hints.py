@@ -91,19 +91,31 @@ def likely_cause(text: str, error_index: int, file_line: Callable[[int], int], *
 _FIELD_WITH_VALUE_RE = re.compile(r"\A([ \t]*+)(?:-[ \t]++)?[\w-]++:[ \t]++\S")
 _FIELD_OPENING_RE = re.compile(r"\A([ \t]*+)(?:-[ \t]++)?([\w-]++):[ \t]*+\Z")
 _FIELD_RE = re.compile(r"\A([ \t]*+)[\w-]++:(?:[ \t]|\Z)")
+#: A list item that starts with a field ('  - text: ...'): its indent, and the field's name.
+_ITEM_FIELD_RE = re.compile(r"\A([ \t]*+)-[ \t]++([\w-]++):")
 
 
 def _indentation(lines: list[str], error_index: int) -> Cause | None:
-    """A field indented further than the one above it, or a list's text not indented under its name."""
+    """A field indented further than the one above it, a field of a list item lined up with its '-'
+    instead of its first field, or a list's text not indented under its name."""
     for index in range(error_index, max(error_index - LOOK_BACK, 0), -1):
         line = lines[index]
         above = next((i for i in range(index - 1, -1, -1) if lines[i].strip()), None)
         if above is None:
             continue
         mine, previous = _FIELD_RE.match(line), _FIELD_WITH_VALUE_RE.match(lines[above])
+        item = _ITEM_FIELD_RE.match(lines[above])
+        if mine and item and len(mine.group(1)) == len(item.group(1)):
+            name = line.strip().split(":", 1)[0]
+            return Cause(index, f"{quote(name + ':')} is lined up with the '-' above it, not with "
+                                f"{quote(item.group(2) + ':')}, so it does not belong to that item",
+                         f"indent it by {len(item.group(0)) - len(item.group(1)) - len(item.group(2)) - 1} more "
+                         f"spaces, so that {quote(name + ':')} starts right under {quote(item.group(2) + ':')}")
         if mine and previous and len(mine.group(1)) > len(previous.group(1)) + (2 if "- " in lines[above] else 0):
+            first = lines[above].split("- ", 1)[1].split(":", 1)[0].strip() if "- " in lines[above] else ""
             return Cause(index, "this field is indented further than the field above it",
-                         "line up the start of this line with the field above it (in a setback, with 'what:')")
+                         "line up the start of this line with the field above it"
+                         + (f" (with '{first}:')" if first else ""))
         opening = _FIELD_OPENING_RE.match(lines[above])
         if opening and line.strip() and len(line) - len(line.lstrip()) <= len(opening.group(1)) \
                 and not _FIELD_RE.match(line) and not line.lstrip().startswith(("-", "#")):

@@ -31,8 +31,8 @@ CASES = "cases"
 PAGE_SIZE = 50
 HOME_CASES = 5
 HOME_TERMS = 5
-#: The taxonomies with a feed per term.
-FEEDS_FOR = ("themes", "services")
+#: The taxonomies with a feed per term: a reader can follow their own field, or their own region.
+FEEDS_FOR = ("themes", "services", "regions")
 FILTER_INDEX = f"{CASES}/{casebook.FILTER_INDEX}.json"
 #: The blank case, offered as a download on the Contribute page.
 CASE_TEMPLATE = "case-template.txt"
@@ -44,6 +44,7 @@ PACKAGE_PAGES = ("contribute.md", "open-data.md", "maintainers.md", "accessibili
 PRIVATE_ROUTE_MARKER = "<!-- candour:private-route -->"
 CASE_TEMPLATE_MARKER = "<!-- candour:case-template -->"
 CONTACT_MARKER = "<!-- candour:contact -->"
+REPOSITORY_MARKER = "<!-- candour:repository -->"
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,8 @@ class TermCount(TypedDict):
     label: str
     url: str
     count: int  # cases on the term
-    setbacks: int  # setbacks on the term (themes only)
+    setbacks: int  # setbacks about the term (themes only)
+    lessons: int  # lessons about the term (themes only)
 
 
 class Browse(TypedDict):
@@ -103,12 +105,14 @@ class Plan:
     home: Home
     case_template: str
     private_contact: str | None
+    repo_url: str | None = None
 
     def fill(self, markdown: str) -> str:
         """A Markdown page with its markers replaced by text made from the casebook's settings."""
         return markdown.replace(PRIVATE_ROUTE_MARKER, present.private_route(self.private_contact)).replace(
             CASE_TEMPLATE_MARKER, present.case_template_block(self.case_template, CASE_TEMPLATE)).replace(
-            CONTACT_MARKER, present.contact(self.private_contact))
+            CONTACT_MARKER, present.contact(self.private_contact, self.repo_url)).replace(
+            REPOSITORY_MARKER, present.repository(self.repo_url))
 
 
 class PlanError(Exception):
@@ -117,7 +121,7 @@ class PlanError(Exception):
 
 def plan(book: Casebook, vocabulary: Vocabulary, options: PluginOptions, url_of: Callable[[str], str], *,
          site_url: str, site_name: str, existing: Collection[str] = (), page_size: int = PAGE_SIZE,
-         today: dt.date | None = None) -> Plan:
+         today: dt.date | None = None, repo_url: str | None = None) -> Plan:
     """The whole site for a checked casebook. `existing` holds the paths of the casebook's own pages and files."""
     builder = _Builder(url_of, page_size)
     for entry in book.cases:
@@ -167,7 +171,7 @@ def plan(book: Casebook, vocabulary: Vocabulary, options: PluginOptions, url_of:
                               "url": url_of(f"{kind}/index.md"), "all": f"All {BY_KIND[kind].heading.lower()}",
                               "terms": sorted((t for t in terms if t["count"]), key=lambda t: -t["count"])[:HOME_TERMS]}
                              for kind, terms in counts.items()]}
-    return Plan(builder.pages, files, documents, home, case_template, options.private_contact)
+    return Plan(builder.pages, files, documents, home, case_template, options.private_contact, repo_url)
 
 
 def _what(path: str, pages: dict[str, Page]) -> str:
@@ -241,17 +245,17 @@ class _Builder:
                                     "feed": f"{kind}/{term}/feed.xml" if kind in FEEDS_FOR else None}
             folder = f"{kind}/{term}"
             on_term = [(c, u, v) for (c, u), v in zip(cases, listing, strict=True) if term in taxonomy.terms_of(c)]
-            setbacks = 0
+            setbacks = lessons = 0
             if kind == "themes":
                 library = present.lessons_for_theme([(c, u) for c, u, _ in on_term], term)
-                setbacks = len(library["setbacks"])
-                data.update(setback_total=setbacks, lesson_total=len(library["lessons"]))
+                setbacks, lessons = len(library["setbacks"]), len(library["lessons"])
+                data.update(setback_total=setbacks, lesson_total=lessons)
                 self.paginate(folder, Page(folder, "theme.html", label, data), [(c, u) for c, u, _ in on_term],
                               expand=lambda chunk: present.lessons_for_theme(chunk, term))  # noqa: B023
             else:
                 self.paginate(folder, Page(folder, "term.html", label, data), [v for *_, v in on_term], key="cases")
             terms.append({"term": term, "label": label, "url": self.url_of(f"{folder}/index.md"), "count": len(on_term),
-                          "setbacks": setbacks})
+                          "setbacks": setbacks, "lessons": lessons})
         self.add(Page(f"{kind}/index.md", "taxonomy.html", taxonomy.heading,
                       {"kind": kind, "heading": taxonomy.heading, "terms": terms}))
         return terms

@@ -210,24 +210,29 @@ class ThemeLibrary(TypedDict):
     other_lessons: list[LessonView]
 
 
-def about(own: list[str], case: Case, theme: str) -> bool:
-    """Whether a setback or lesson is about `theme`: it names the theme, or it names none and the theme is
-    its case's only one. (One untagged item of a case on several themes may be about any of them.)"""
-    return theme in own if own else case.themes == [theme]
+def about(own: list[str], case: Case, theme: str) -> str | None:
+    """Where a setback or lesson goes on `theme`'s page: 'on' when it names the theme, or names none and
+    the theme is its case's only one; 'maybe' when it names none and its case is on several themes
+    (it may be about any of them); None when it names other themes (it is not about this one)."""
+    if own:
+        return "on" if theme in own else None
+    return "on" if case.themes == [theme] else "maybe" if theme in case.themes else None
 
 
 def lessons_for_theme(entries: list[tuple[Case, str]], theme: str) -> ThemeLibrary:
-    """Every setback and lesson of these cases, each with its case's title and URL, split into those
-    about `theme` and the others."""
+    """The setbacks and lessons of these cases about `theme`, each with its case's title and URL, and apart,
+    those that name no theme of their own in a case on several themes."""
     library: ThemeLibrary = {"setbacks": [], "lessons": [], "other_setbacks": [], "other_lessons": []}
     for case, url in entries:
         for index, s in enumerate(case.setbacks):
-            library["setbacks" if about(s.themes, case, theme) else "other_setbacks"].append({
-                "case_title": case.title, "case_url": url, "what": s.what, "why": s.why, "impact": s.impact,
-                "response": s.response, "anchor": f"setback-{index + 1}"})
+            if where := about(s.themes, case, theme):
+                library["setbacks" if where == "on" else "other_setbacks"].append({
+                    "case_title": case.title, "case_url": url, "what": s.what, "why": s.why,
+                    "impact": s.impact, "response": s.response, "anchor": f"setback-{index + 1}"})
         for item in case.do_differently:
-            library["lessons" if about(lesson_themes(item), case, theme) else "other_lessons"].append(
-                {"case_title": case.title, "case_url": url, "text": lesson_text(item)})
+            if where := about(lesson_themes(item), case, theme):
+                library["lessons" if where == "on" else "other_lessons"].append(
+                    {"case_title": case.title, "case_url": url, "text": lesson_text(item)})
     return library
 
 
@@ -300,11 +305,17 @@ def case_template_block(template: str, download: str) -> str:
             f"````markdown\n{template.rstrip()}\n````\n")
 
 
-def contact(address: str | None) -> str:
+def repository(repo_url: str | None) -> str:
+    """'the project's GitHub page', linked when mkdocs.yml says where it is."""
+    return f"[the project's GitHub page]({repo_url})" if repo_url else "the project's GitHub page"
+
+
+def contact(address: str | None, repo_url: str | None = None) -> str:
     """How to reach the casebook's maintainers: its private address, else its public issues."""
+    if not address and repo_url:
+        return f"Open an issue on [the casebook's GitHub page]({repo_url.rstrip('/')}/issues)."
     if not address:
-        return ("Open an issue on the casebook's repository (the Contribute page says how), or ask the network "
-                "that runs this casebook.")
+        return "Ask the network that runs this casebook: it has not published an address for this yet."
     # Validated by the plugin's options (an email address or an https:// address): no Markdown in it.
     target = address if address.startswith(("https://", "mailto:")) else f"mailto:{address}"
     return f"Write to [{address.removeprefix('mailto:')}]({target})."

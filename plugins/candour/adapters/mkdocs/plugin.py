@@ -120,7 +120,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             self.plan = plan(book, self.vocabulary, self.settings.plugin,
                              lambda path: File(path, "", "", config.use_directory_urls).url,
                              site_url=config.site_url or "", site_name=config.site_name,
-                             existing={file.src_uri for file in files})
+                             existing={file.src_uri for file in files}, repo_url=config.repo_url)
         except PlanError as exc:
             raise PluginError(f"candour: {exc}") from None
         for path, markdown in self.plan.documents.items():
@@ -234,8 +234,10 @@ class CandourPlugin(BasePlugin[CandourConfig]):
 
 def _report(book: casebook.Casebook, serving: bool) -> list[str]:
     """Log every problem; raise if there are errors, unless serving a preview (then return them)."""
+    # Warnings are advice ('warning: ...' in the text, as `candour validate` prints them): logged as MkDocs
+    # warnings they would stop `mkdocs build --strict`, refusing a case the check passes.
     for problem in book.warnings:
-        log.warning(problem.text())
+        log.info(problem.text())
     if book.errors:
         for problem in book.errors:
             log.error(problem.text())

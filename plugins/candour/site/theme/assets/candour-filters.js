@@ -17,7 +17,8 @@
   var empty = document.getElementById("candour-empty");
   var more = document.getElementById("candour-more");
   var pagination = document.getElementById("candour-pagination");
-  var words = document.getElementById("filter-q");
+  var wordsBox = document.getElementById("filter-q");
+  var toggle = finder.querySelector("summary");
   var selects = Array.prototype.slice.call(form.querySelectorAll("select"));
   var original = Array.prototype.slice.call(list.children);
   var total = Number(count.getAttribute("data-total"));
@@ -34,7 +35,7 @@
   function wanted() {
     var out = {};
     selects.forEach(function (s) { if (s.value) out[s.name] = s.value; });
-    var q = words.value.trim();
+    var q = wordsBox.value.trim();
     if (q) out.q = q;
     return out;
   }
@@ -75,9 +76,14 @@
     var text = haystacks[rowIndex];
     if (text === undefined) {
       var row = index.cases[rowIndex];
-      text = haystacks[rowIndex] = (row[0] + " " + row[2]).toLocaleLowerCase();
+      text = haystacks[rowIndex] = words(row[0] + " " + row[2]);
     }
     return terms.every(function (term) { return text.indexOf(term) !== -1; });
+  }
+
+  // Lower case, with hyphens and other punctuation as spaces: 'housing-first' finds 'Housing First'.
+  function words(text) {
+    return " " + text.toLocaleLowerCase().replace(/[^\p{L}\p{N}]+/gu, " ").trim() + " ";
   }
 
   function hasValue(row, key, value) {
@@ -124,7 +130,9 @@
   }
 
   function render(want) {
-    var terms = want.q ? want.q.toLocaleLowerCase().split(/\s+/).filter(Boolean) : [];
+    var terms = want.q ? words(want.q).split(" ").filter(Boolean) : [];
+    var chosen = selects.filter(function (s) { return s.value; }).length + (terms.length ? 1 : 0);
+    toggle.textContent = chosen ? "Filter cases (" + chosen + " chosen)" : "Filter cases";
     updateCounts(want, terms);
     if (!Object.keys(want).length) {
       list.replaceChildren.apply(list, original);
@@ -170,13 +178,14 @@
     var known = Array.prototype.some.call(s.options, function (o) { return o.value === value; });
     if (value && known) s.value = value;
   });
-  words.value = params.get("q") || "";
+  wordsBox.value = params.get("q") || "";
   finder.hidden = false;
-  // Open on a wide screen; on a phone the results come first, with the filters one tap away.
-  finder.open = window.matchMedia("(min-width: 60em)").matches || Object.keys(wanted()).length > 0;
+  // Open on a wide screen; on a phone the results come first, with the filters one tap away (its
+  // summary says how many are chosen).
+  finder.open = window.matchMedia("(min-width: 60em)").matches;
   var typing = null;
   form.addEventListener("change", function () { apply(true); });
-  words.addEventListener("input", function () {
+  wordsBox.addEventListener("input", function () {
     window.clearTimeout(typing);
     typing = window.setTimeout(function () { apply(true); }, 150);
   });
