@@ -33,6 +33,10 @@ PAGES: dict[str, tuple[str, Callable[[Page], None] | None]] = {
     "contribute": ("contribute/", None),
     "reference": ("reference/", None),
     "rules": ("rules/", None),
+    "not-found": ("404.html", None),
+    "accessibility": ("accessibility/", None),
+    "privacy": ("privacy/", None),
+    "region": ("regions/london/", None),
 }
 
 
