@@ -57,9 +57,17 @@ def test_search_filters_come_from_case_metadata(page: Page, site_url: str) -> No
     shown = page.evaluate("""() => Array.from(document.querySelectorAll('.pagefind-ui__filter-block'))
         .map(b => [Number(b.style.order), b.querySelector('.pagefind-ui__filter-name').textContent.trim()])""")
     assert [name for _, name in sorted(shown)] == ["Region", "Service", "Theme", "Organisations involved", "Status"]
+    # Each filter's values in the order /cases/ lists them (the vocabulary's).
+    page.locator(".pagefind-ui__filter-name", has_text="Region").click()
+    regions = page.evaluate("""() => Array.from(
+        document.querySelectorAll('.pagefind-ui__filter-value input[name=region]'))
+        .map(i => [Number(i.parentElement.style.order), i.value]).sort((a, b) => a[0] - b[0]).map(x => x[1])""")
     page.goto(site_url + "cases/")
     assert page.locator(".candour-filter label").all_inner_texts()[1:] == [
         "Region", "Service", "Theme", "Organisations involved", "Status"]
+    listed = page.eval_on_selector("#filter-region",
+                                   "s => Array.from(s.options).filter(o => o.value).map(o => o.dataset.label)")
+    assert regions and [r for r in regions if r in listed] == listed
 
 
 def test_search_results_show_status_region_and_services(page: Page, site_url: str) -> None:

@@ -135,7 +135,7 @@ def plan(book: Casebook, vocabulary: Vocabulary, options: PluginOptions, url_of:
     counts = {t.kind: builder.add_taxonomy(t.kind, vocabulary, cases, listing) for t in TAXONOMIES if t.pages}
     feeds = [t.kind for t in TAXONOMIES if t.kind in FEEDS_FOR]
     if options.search:
-        builder.add(Page("search/index.md", "search.html", "Search"))
+        builder.add(Page("search/index.md", "search.html", "Search", {"orders": present.search_orders(vocabulary)}))
     builder.add(Page("reference.md", "reference.html", "Field reference",
                      {"fields": present.field_reference(case_schema(vocabulary))}, hide=("toc",)))
     builder.add(Page("rules.md", "rules.html", "Rules and codes",

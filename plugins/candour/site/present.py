@@ -266,6 +266,13 @@ def _values(view: CaseSummary, case_field: str) -> list[TermView]:
     return [value] if isinstance(value, dict) else value
 
 
+def search_orders(vocabulary: Vocabulary) -> dict[str, list[str]]:
+    """For each search filter, its values (as the search index holds them) in the order /cases/ lists them."""
+    orders = {BY_FIELD[key].param: [html_policy.search_facet(vocabulary.label(_kind(key), term))
+                                    for term in vocabulary.allowed(_kind(key))] for key in FACET_FIELDS}
+    return {**orders, "status": list(STATUS_LABELS.values())}
+
+
 class FacetOption(TypedDict):
     value: str
     label: str

@@ -17,6 +17,7 @@
   // labels. Only the style's order changes: the UI keeps its own elements where it put them.
   var ORDER = ["region", "service", "theme", "partner", "status"];
   var LABELS = { partner: "Organisations involved" };
+  var values = JSON.parse(element.getAttribute("data-orders") || "{}");  // each filter's values, as /cases/ orders them
   new MutationObserver(function () {
     Array.prototype.forEach.call(element.querySelectorAll(".pagefind-ui__filter-block"), function (block) {
       var name = block.querySelector(".pagefind-ui__filter-name");
@@ -25,6 +26,11 @@
       name.setAttribute("data-candour-key", key);
       if (LABELS[key] && name.textContent !== LABELS[key]) name.textContent = LABELS[key];
       block.style.order = String(ORDER.indexOf(key) + 1);
+      Array.prototype.forEach.call(block.querySelectorAll(".pagefind-ui__filter-value"), function (value) {
+        var input = value.querySelector("input");
+        var at = input && values[key] ? values[key].indexOf(input.value) : -1;
+        if (at >= 0 && value.style.order !== String(at + 1)) value.style.order = String(at + 1);
+      });
     });
   }).observe(element, { childList: true, subtree: true });
   var query = new URLSearchParams(location.search).get("q");
