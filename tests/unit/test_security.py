@@ -49,17 +49,3 @@ def test_a_page_without_the_policy_tag_is_seen() -> None:
     tag = f'<meta http-equiv="Content-Security-Policy" content="{security.content_security_policy([])}">'
     assert not security.has_policy("<html><head><meta charset=utf-8></head></html>")
     assert security.has_policy(f"<html><head>{tag.replace(chr(39), '&#39;')}</head></html>")
-
-
-@pytest.mark.parametrize(("site_url", "scope"), [
-    ("https://example.org/casebook", "/casebook/"), ("https://example.org/", "/"), ("", "/"), (None, "/"),
-])
-def test_the_scope_is_the_sites_path(site_url: str | None, scope: str) -> None:
-    assert security.scope_of(site_url) == scope
-
-
-def test_the_nonce_goes_on_the_last_bare_script_only() -> None:
-    page = b"<script>theme()</script><p>x</p><script>reload()</script></body>"
-    assert security.with_nonce(page, "n") == \
-        b'<script>theme()</script><p>x</p><script nonce="n">reload()</script></body>'
-    assert security.with_nonce(b"<p>no script</p>", "n") == b"<p>no script</p>"
