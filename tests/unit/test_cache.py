@@ -129,3 +129,14 @@ def test_checking_on_every_core_reports_what_one_core_does(tmp_path: Path, monke
     monkeypatch.setattr(casebook, "PARALLEL_FROM", 4)
     monkeypatch.setattr(casebook.os, "cpu_count", lambda: 2)
     assert run(root, None) == one_core
+
+
+def test_another_version_of_a_checking_library_is_another_digest(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = cache_module.code_digest()
+    cache_module.code_digest.cache_clear()
+    real = cache_module.metadata.version
+    monkeypatch.setattr(cache_module.metadata, "version", lambda name: "99.0" if name == "nh3" else real(name))
+    try:
+        assert cache_module.code_digest() != before
+    finally:
+        cache_module.code_digest.cache_clear()

@@ -16,6 +16,7 @@ import os
 import tempfile
 from dataclasses import asdict
 from functools import cache
+from importlib import metadata
 from pathlib import Path as FsPath
 from typing import Any
 
@@ -26,12 +27,23 @@ from .problems import Problem
 FORMAT = 1
 
 
+#: The libraries whose behaviour is part of a check: the YAML reader, the schema, the Markdown
+#: renderer and the sanitiser. Another version of any of them is another digest.
+CHECKING_LIBRARIES = ("PyYAML", "pydantic", "pydantic-core", "markdown-it-py", "nh3", "html5lib")
+
+
 @cache
 def code_digest() -> str:
-    """Candour's version and the bytes of the checking code: a new rule is a new digest."""
+    """Candour's version, the bytes of the checking code and the versions of the libraries it checks
+    with: a new rule, or a new sanitiser, is a new digest."""
     digest = hashlib.sha256(f"{__version__}/{FORMAT}".encode())
     for module in sorted(FsPath(__file__).parent.glob("*.py")):
         digest.update(module.name.encode() + b"\0" + module.read_bytes())
+    for library in CHECKING_LIBRARIES:
+        try:
+            digest.update(f"\0{library}={metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"\0{library}=?".encode())
     return digest.hexdigest()
 
 
