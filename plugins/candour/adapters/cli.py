@@ -176,7 +176,7 @@ def _validate(args: argparse.Namespace, settings: Settings) -> int:
     if files:  # an anonymised case is checked against the organisations every other case names
         others = [read_case(p, p.name) for p in sorted(settings.cases_dir.glob("*.md"))] + \
                  [read_case(p, p.name) for p in files]
-        options = casebook.with_organisations(options, others)
+        options = casebook.with_organisations(options, casebook.named_organisations(others))
     for path in files:
         book.add(casebook.check_file(path, vocabulary, options, FsPath.cwd()))
     _report(book.problems, args.format, book.summary())

@@ -12,7 +12,7 @@ from pathlib import Path as FsPath
 
 from . import privacy, rules
 from .cache import ResultCache
-from .loader import Source, UnreadableFile, read_bytes, read_case
+from .loader import Source, UnreadableFile, parse_case, read_bytes, read_case
 from .model import SLUG_RE, Case, slugify
 from .problems import Problem, display_name, quote, sort_key
 from .settings import ConfigError, Settings
@@ -199,8 +199,9 @@ def named_organisations(sources: Iterable[Source]) -> list[str]:
     return names
 
 
-def with_organisations(options: rules.Options, sources: Iterable[Source]) -> rules.Options:
-    return replace(options, organisations=privacy.organisations_pattern(named_organisations(sources)))
+def with_organisations(options: rules.Options, names: Iterable[str]) -> rules.Options:
+    """`options` that check anonymised cases against these organisation names (those named cases name)."""
+    return replace(options, organisations=privacy.organisations_pattern(list(names)))
 
 
 def checks_cache(settings: Settings, folder: FsPath | None) -> ResultCache:
@@ -267,17 +268,19 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
     named: list[str] = []
     for path, display in cases:
         fact = None
+        data: bytes | None = None
         if cache is not None:
-            digests[display] = _digest(path)
+            data, digests[display] = _read(path)
             fact = cache.fact(digests[display])
         if fact is None:
-            source = book.sources[display] = read_case(path, display)
-            fact = _facts(source)
+            source = book.sources[display] = parse_case(data, display) if data is not None \
+                else read_case(path, display)
+            fact = named_organisations([source])
             if cache is not None:
                 cache.remember_fact(digests[display], fact)
         named += fact
         book.named[display] = fact
-    options = replace(options, organisations=privacy.organisations_pattern(named))
+    options = with_organisations(options, named)
     organisations = "\n".join(sorted(set(named)))
     if cache is None or with_cases:
         for path, display in cases:
@@ -360,23 +363,20 @@ def _check_in_worker(path: FsPath, display: str) -> tuple[str, list[Problem]]:
     return _check_one(path, display, *_worker)
 
 
-def _digest(path: FsPath) -> str:
-    """The file's bytes as the cache knows them: a file that cannot be read is never a cache hit."""
+def _read(path: FsPath) -> tuple[bytes | None, str]:
+    """The file's bytes (read once, for the cache's key and the parse) and their digest; a file that
+    cannot be read has no bytes and a digest that is never a cache hit."""
     try:
-        return hashlib.sha256(read_bytes(path)).hexdigest()
+        data = read_bytes(path)
     except UnreadableFile:
-        return f"unreadable:{os.urandom(8).hex()}"
+        return None, f"unreadable:{os.urandom(8).hex()}"
+    return data, hashlib.sha256(data).hexdigest()
 
 
 def state_of(entry: Entry) -> str:
     if entry.case is None or any(p.severity == "error" for p in entry.problems):
         return "error"
     return "draft" if entry.case.draft else "published"
-
-
-def _facts(source: Source) -> list[str]:
-    """What checking the other files needs from this one: the organisations it names, if it is named."""
-    return named_organisations([source])
 
 
 def _not_a_case(path: FsPath, display: str, cases_dir: FsPath, root: FsPath | None) -> Problem | None:

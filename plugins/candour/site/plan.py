@@ -237,7 +237,7 @@ class _Builder:
     def add_taxonomy(self, kind: str, vocabulary: Vocabulary, cases: list[tuple[Case, str]],
                      listing: list[CaseSummary]) -> list[TermCount]:
         """The index page and term pages of one taxonomy; returns its terms with their counts."""
-        taxonomy = next(t for t in TAXONOMIES if t.kind == kind)
+        taxonomy = BY_KIND[kind]
         terms: list[TermCount] = []
         for term in vocabulary.allowed(kind):
             label = vocabulary.label(kind, term)
