@@ -4,6 +4,7 @@ casebook with `candour init` that validates and builds strictly; nothing of the 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -31,12 +32,24 @@ def _run(command: list[str], cwd: Path, check: bool = True) -> subprocess.Comple
 def test_the_wheel_alone_makes_a_casebook_that_validates_and_builds(tmp_path: Path) -> None:
     if not WHEELHOUSE.is_dir():
         pytest.fail("the dependency wheels are missing: run 'make test', which downloads them into .wheelhouse")
+    # Built from a copy of the source files only: a `build/` folder left by an earlier build would otherwise
+    # put modules that no longer exist into the wheel (setuptools reuses it), and hide a missing one.
+    source = tmp_path / "source"
+    listed = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"], cwd=ROOT,
+                            capture_output=True, check=True).stdout.decode().split("\0")
+    for name in filter(None, listed):
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
     _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w",
-          str(tmp_path / "dist"), str(ROOT)], cwd=tmp_path)
+          str(tmp_path / "dist"), str(source)], cwd=tmp_path)
     [wheel] = (tmp_path / "dist").glob("candour-*.whl")
-    names = zipfile.ZipFile(wheel).namelist()
-    assert all(n.startswith(("candour/", "candour-")) for n in names), [n for n in names if "candour" not in n]
-    assert "candour/theme/case.html" in names and "candour/starter/github/workflows/publish.yml" in names
+    names = {n for n in zipfile.ZipFile(wheel).namelist() if not n.startswith("candour-")}
+    package = ROOT / "plugins" / "candour"
+    expected = {"candour/" + f.relative_to(package).as_posix() for f in package.rglob("*")
+                if f.is_file() and "__pycache__" not in f.parts}
+    assert names == expected, (sorted(names - expected), sorted(expected - names))
+    assert "candour/site/theme/case.html" in names and "candour/tools/starter/github/workflows/publish.yml" in names
     # A fresh environment, and only the package's declared dependencies: no lock file, no repository.
     _run([sys.executable, "-m", "venv", str(tmp_path / "venv")], cwd=tmp_path)
     bin_dir = tmp_path / "venv" / "bin"
