@@ -215,8 +215,8 @@ def checks_cache(settings: Settings, folder: FsPath | None) -> ResultCache:
     return ResultCache(folder, settings.cases_dir, context)
 
 
-def open_casebook(settings: Settings, root: FsPath | None = None,
-                  cache: ResultCache | None = None) -> tuple[Vocabulary, Casebook]:
+def open_casebook(settings: Settings, root: FsPath | None = None, cache: ResultCache | None = None,
+                  known: dict[str, tuple[Source, Case]] | None = None) -> tuple[Vocabulary, Casebook]:
     """The vocabulary and every case of the casebook `settings` describe. Raises `ConfigError` if there is no
     cases folder, `VocabularyError` if the vocabulary has errors (no case can be checked without it).
     Files are named relative to `root`."""
@@ -226,17 +226,19 @@ def open_casebook(settings: Settings, root: FsPath | None = None,
                           "set 'cases_dir' under the candour plugin in mkdocs.yml)")
     vocabulary = load_vocabulary(settings.vocabulary, display_name(settings.vocabulary, root))
     return vocabulary, load(settings.cases_dir, vocabulary, settings.options, root=root,
-                            vocabulary_file=settings.vocabulary, cache=cache, with_cases=True)
+                            vocabulary_file=settings.vocabulary, cache=cache, with_cases=True, known=known)
 
 
 def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | None = None, *,
          root: FsPath | None = None, vocabulary_file: FsPath | None = None,
-         cache: ResultCache | None = None, with_cases: bool = False) -> Casebook:
+         cache: ResultCache | None = None, with_cases: bool = False,
+         known: dict[str, tuple[Source, Case]] | None = None) -> Casebook:
     """Check every file below `cases_dir`. Never raises for bad case content.
 
     With a `cache`, a file whose result is there is not checked again. Its entry has only its problems,
     unless `with_cases` (a site needs every case): then a valid file is read into its case again, which
-    costs a small part of checking it.
+    costs a small part of checking it. `known` holds the cases of earlier runs in this process, by their
+    result's key (a preview that rebuilds on every save keeps them): a case found there is not read again.
     """
     options = options or rules.Options()
     book = Casebook()
@@ -287,7 +289,7 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
             key = cache.key(display, digests[display], organisations) if cache is not None else ""
             found = cache.result(key) if cache is not None else None
             if found is not None:
-                book.add(_from_cache(path, display, found, book, vocabulary), found[0])
+                book.add(_from_cache(path, display, found, book, vocabulary, known, key), found[0])
                 continue
             book.sources[display] = source = book.sources.get(display) or read_case(path, display)
             entry = check_file(path, vocabulary, options, root, source)
@@ -321,13 +323,20 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
 
 
 def _from_cache(path: FsPath, display: str, found: tuple[str, list[Problem]], book: Casebook,
-                vocabulary: Vocabulary) -> Entry:
-    """A file's entry from its cached result, with its source and case read again when it is valid."""
+                vocabulary: Vocabulary, known: dict[str, tuple[Source, Case]] | None, key: str) -> Entry:
+    """A file's entry from its cached result, with its source and case read again when it is valid (or
+    taken from `known`, the cases an earlier run in this process read under the same key)."""
     state, problems = found
     if state == "error":
         return Entry(path.stem, path, display, None, None, problems)
-    source = book.sources[display] = book.sources.get(display) or read_case(path, display)
-    case = Case.model_validate(source.front_matter, context={"vocabulary": vocabulary})
+    if known is not None and key in known:
+        source, case = known[key]
+        book.sources[display] = source
+    else:
+        source = book.sources[display] = book.sources.get(display) or read_case(path, display)
+        case = Case.model_validate(source.front_matter, context={"vocabulary": vocabulary})
+        if known is not None:
+            known[key] = (source, case)
     return Entry(path.stem, path, display, source, case, problems)
 
 

@@ -8,6 +8,7 @@ data files and the command line all read it, so they agree on every count.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +32,15 @@ class Taxonomy:
             for item in getattr(case, part):
                 terms += [t for t in getattr(item, self.field, ()) if t not in terms]
         return terms
+
+    def members(self, cases: Sequence[Any]) -> dict[str, list[int]]:
+        """For each term, the positions in `cases` of the cases on it (by `terms_of`), in order: one pass over
+        the cases, however many terms there are."""
+        found: dict[str, list[int]] = {}
+        for position, case in enumerate(cases):
+            for term in self.terms_of(case):
+                found.setdefault(term, []).append(position)
+        return found
 
 
 TAXONOMIES = (

@@ -10,13 +10,13 @@ hand-written page or file at one of them is an error, never silently replaced.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any, TypedDict
 
 from ..core import casebook, codes
-from ..core.body import Heading, render
+from ..core.body import Body, Heading, render
 from ..core.casebook import Casebook, Entry
 from ..core.model import Case, case_schema
 from ..core.settings import PluginOptions
@@ -121,9 +121,12 @@ class PlanError(Exception):
 
 def plan(book: Casebook, vocabulary: Vocabulary, options: PluginOptions, url_of: Callable[[str], str], *,
          site_url: str, site_name: str, existing: Collection[str] = (), page_size: int = PAGE_SIZE,
-         today: dt.date | None = None, repo_url: str | None = None) -> Plan:
-    """The whole site for a checked casebook. `existing` holds the paths of the casebook's own pages and files."""
-    builder = _Builder(url_of, page_size)
+         today: dt.date | None = None, repo_url: str | None = None,
+         bodies: MutableMapping[str, Body] | None = None) -> Plan:
+    """The whole site for a checked casebook. `existing` holds the paths of the casebook's own pages and files.
+    `bodies` holds stories rendered by an earlier plan in this process, by their Markdown (a preview that
+    plans again on every save keeps them): a story found there is not rendered again."""
+    builder = _Builder(url_of, page_size, bodies)
     for entry in book.cases:
         builder.add_case(entry, vocabulary)
     cases = [(entry.case, builder.urls[entry.slug]) for entry in book.cases if entry.case is not None]
@@ -144,7 +147,6 @@ def plan(book: Casebook, vocabulary: Vocabulary, options: PluginOptions, url_of:
     case_template = authoring.render_case(authoring.Answers(), vocabulary, today)  # never marked illustrative
     base = site_url if site_url.endswith("/") else site_url + "/"
     published = [export.Published(e.slug, base + builder.urls[e.slug], e.case) for e in book.cases if e.case]
-    by_slug = {item.slug: item for item in published}
     files = {
         CASE_TEMPLATE: case_template,
         FILTER_INDEX: present.filter_index(listing, vocabulary),
@@ -154,9 +156,9 @@ def plan(book: Casebook, vocabulary: Vocabulary, options: PluginOptions, url_of:
         "schema/case.schema.json": export.schema_json(vocabulary),
     }
     for kind in feeds:  # a feed per theme and per service, so a reader can follow their own field
-        taxonomy = BY_KIND[kind]
+        members = BY_KIND[kind].members([item.case for item in published])
         for term in counts[kind]:
-            on_term = [by_slug[e.slug] for e in book.cases if e.case and term["term"] in taxonomy.terms_of(e.case)]
+            on_term = [published[position] for position in members.get(term["term"], [])]
             files[f"{kind}/{term['term']}/feed.xml"] = export.atom_feed(
                 on_term, base, site_name, f"{kind}/{term['term']}/feed.xml", term["url"],
                 title=f"{term['label']}: {site_name}")
@@ -182,9 +184,11 @@ def _what(path: str, pages: dict[str, Page]) -> str:
 
 
 class _Builder:
-    def __init__(self, url_of: Callable[[str], str], page_size: int) -> None:
+    def __init__(self, url_of: Callable[[str], str], page_size: int,
+                 bodies: MutableMapping[str, Body] | None = None) -> None:
         self.url_of = url_of
         self.page_size = page_size
+        self.bodies = bodies
         self.pages: dict[str, Page] = {}
         self.urls: dict[str, str] = {}  # a case's slug -> its page's URL
 
@@ -196,7 +200,11 @@ class _Builder:
         assert case is not None and source is not None  # the site is planned from a casebook checked in full
         path = f"{CASES}/{entry.slug}.md"  # never a listing page's: casebook.RESERVED_SLUGS
         self.urls[entry.slug] = self.url_of(path)
-        rendered = render(source.body)
+        rendered = self.bodies.get(source.body) if self.bodies is not None else None
+        if rendered is None:
+            rendered = render(source.body)
+            if self.bodies is not None:
+                self.bodies[source.body] = rendered
         sections = _sections(case)
         self.add(Page(path, "case.html", case.title, {}, body=rendered.html, description=case.summary,
                       toc=(*sections["before"], *rendered.headings, *sections["after"]), source=entry.path))
@@ -239,12 +247,13 @@ class _Builder:
         """The index page and term pages of one taxonomy; returns its terms with their counts."""
         taxonomy = BY_KIND[kind]
         terms: list[TermCount] = []
+        members = taxonomy.members([case for case, _ in cases])
         for term in vocabulary.allowed(kind):
             label = vocabulary.label(kind, term)
             data: dict[str, Any] = {"kind": kind, "heading": taxonomy.heading, "term": term, "label": label,
                                     "feed": f"{kind}/{term}/feed.xml" if kind in FEEDS_FOR else None}
             folder = f"{kind}/{term}"
-            on_term = [(c, u, v) for (c, u), v in zip(cases, listing, strict=True) if term in taxonomy.terms_of(c)]
+            on_term = [(*cases[position], listing[position]) for position in members.get(term, [])]
             setbacks = lessons = 0
             if kind == "themes":
                 library = present.lessons_for_theme([(c, u) for c, u, _ in on_term], term)

@@ -6,14 +6,19 @@ move to another site engine rewrites this file and keeps the templates.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import pickle
 import secrets
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path as FsPath
 from typing import Any, cast
 
+import jinja2
+import jinja2.bccache
 from markupsafe import escape
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -26,11 +31,12 @@ from mkdocs.structure.toc import AnchorLink, TableOfContents
 from mkdocs.utils.templates import TemplateContext
 
 from ...core import casebook
-from ...core.body import Heading
-from ...core.cache import default_folder
-from ...core.settings import ConfigError, Settings
+from ...core.body import Body, Heading
+from ...core.cache import ResultCache, default_folder
+from ...core.settings import ConfigError, Settings, read_config
 from ...core.vocabulary import Vocabulary, VocabularyError
 from ...site import search, security
+from ...site.plan import Page as PlannedPage
 from ...site.plan import Plan, PlanError, plan
 from .config import CandourConfig
 
@@ -38,6 +44,8 @@ log = get_plugin_logger(__name__)
 #: The package's templates and assets: between a casebook's own (custom_dir) and the theme's.
 THEME_DIR = FsPath(security.__file__).parent / "theme"
 STYLESHEET = "assets/candour.css"
+#: Renders nothing: under `mkdocs serve`, the template of a page whose HTML is the last build's.
+UNCHANGED_TEMPLATE = "candour-unchanged.html"
 
 
 class CandourPlugin(BasePlugin[CandourConfig]):
@@ -48,17 +56,22 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         self.vocabulary = Vocabulary({})
         self.plan: Plan | None = None
         self.theme_scripts: list[str] | None = None
-        self.serve_nonce: str | None = None  # under `mkdocs serve` only: lets its live-reload script run
-        self.serve_index: FsPath | None = None  # under `mkdocs serve` only: the first build's search index
-        self.preview_problems: list[str] = []  # under `mkdocs serve` only: the errors, shown on every page
+        self.preview: _Preview | None = None  # under `mkdocs serve` only
         self.timings = {"checking": 0.0, "planning": 0.0, "Pagefind": 0.0}
 
+    # MkDocs keeps one instance of a plugin with this event for every build in a process: a build after a
+    # preview starts with no preview state.
     def on_startup(self, *, command: str, dirty: bool) -> None:
-        self.serve_nonce = secrets.token_urlsafe(18) if command == "serve" else None
+        self.on_shutdown()
+        self.preview = _Preview() if command == "serve" else None
 
     def on_shutdown(self) -> None:
-        if self.serve_index is not None:
-            shutil.rmtree(self.serve_index.parent, ignore_errors=True)
+        if self.preview is not None and self.preview.index is not None:
+            shutil.rmtree(self.preview.index.parent, ignore_errors=True)
+
+    @property
+    def serve_nonce(self) -> str | None:
+        return self.preview.nonce if self.preview is not None else None
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = FsPath(config.config_file_path).parent if config.config_file_path else FsPath.cwd()
@@ -99,11 +112,13 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         assert self.settings is not None
         self.timings = dict.fromkeys(self.timings, 0.0)
         started = time.perf_counter()
+        preview = self.preview
         try:
             # The cache of check results (as `candour validate` keeps it): an edit under `mkdocs serve`
             # checks the edited case again, not every case.
             cache = casebook.checks_cache(self.settings, default_folder())
-            self.vocabulary, book = casebook.open_casebook(self.settings, cache=cache)
+            self.vocabulary, book = casebook.open_casebook(self.settings, cache=cache,
+                                                           known=preview.known if preview else None)
             cache.save()
         except ConfigError as exc:
             raise PluginError(f"candour: {exc}") from None
@@ -113,16 +128,19 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             raise PluginError("candour: the vocabulary file has errors; nothing was built") from None
         # Under `mkdocs serve` a case with errors is left out and its problems are shown on every page, so
         # the writer sees them where they are looking; `mkdocs build` refuses to build at all.
-        self.preview_problems = _report(book, serving=self.serve_nonce is not None)
+        problems = _report(book, serving=preview is not None)
         self.timings["checking"] = time.perf_counter() - started
         started = time.perf_counter()
         try:
             self.plan = plan(book, self.vocabulary, self.settings.plugin,
                              lambda path: File(path, "", "", config.use_directory_urls).url,
                              site_url=config.site_url or "", site_name=config.site_name,
-                             existing={file.src_uri for file in files}, repo_url=config.repo_url)
+                             existing={file.src_uri for file in files}, repo_url=config.repo_url,
+                             bodies=preview.bodies if preview else None)
         except PlanError as exc:
             raise PluginError(f"candour: {exc}") from None
+        if preview is not None:
+            preview.start(book, self.plan, cache, problems)
         for path, markdown in self.plan.documents.items():
             document = File.generated(config, path, content=markdown)
             document.edit_uri = None  # the package's page, not a file of the casebook
@@ -133,6 +151,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             file = File.generated(config, page.path, content="", inclusion=InclusionLevel.NOT_IN_NAV)
             if page.source is not None:
                 file.edit_uri = os.path.relpath(page.source, config.docs_dir).replace(os.sep, "/")
+            _Planned(page.title, file, config)  # becomes file.page
             files.append(file)
         for path, text in self.plan.files.items():
             files.append(File.generated(config, path, content=text))
@@ -149,6 +168,8 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         if planned.description:
             page.meta["description"] = planned.description
         page.title = escape(planned.title)  # untrusted: the theme prints page.title as HTML in places
+        if self.preview is not None:
+            self.preview.reuse_if_unchanged(page, planned)
         return markdown
 
     # Late, so what other plugins did to a case page is replaced by the core's rendering of its story.
@@ -158,7 +179,9 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         planned = self.plan.pages.get(page.file.src_uri)
         if planned is None or planned.source is None:  # only a case page has a story
             return html
-        page.toc = TableOfContents(_toc(planned.toc))
+        if not (self.preview and page.file.src_uri in self.preview.reused):  # a reused page's HTML has its toc
+            page.toc = TableOfContents(_toc(planned.toc))
+        page.present_anchor_ids = set(_anchors(planned.toc))  # so links to a case's headings are checked
         return planned.body
 
     def on_page_context(self, context: TemplateContext, /, *, page: Page, config: MkDocsConfig,
@@ -173,6 +196,19 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             data["home"] = self.plan.home
         return self._with_policy(context)
 
+    def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        if self.preview is not None and env.bytecode_cache is None:
+            # MkDocs makes a new environment for every build: compiled templates are kept between rebuilds
+            # (Jinja compares each template's source, so an edited template is compiled again).
+            env.bytecode_cache = self.preview.compiled
+        return env
+
+    def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
+        if self.preview is not None:
+            self.preview.signature = _shared_signature(config, nav, self.preview.problems, self.preview.checks,
+                                                       self.settings)
+        return nav
+
     def _with_policy(self, context: TemplateContext, policy: str | None = None) -> TemplateContext:
         if self.theme_scripts is None and policy is None:
             raise PluginError("candour: the theme has no 404.html, so the theme's own inline scripts are unknown "
@@ -180,7 +216,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         data = cast(dict[str, Any], context)
         data.update(candour_referrer=security.REFERRER_POLICY, candour_policy=policy or
                     security.content_security_policy(self.theme_scripts or [], self.serve_nonce),
-                    candour_problems=self.preview_problems)
+                    candour_problems=self.preview.problems if self.preview else [])
         return context
 
     # MkDocs renders the theme's static templates before any page. The 404 page holds no case content,
@@ -202,11 +238,16 @@ class CandourPlugin(BasePlugin[CandourConfig]):
     # Last, so the check sees the final page.
     @event_priority(-100)
     def on_post_page(self, output: str, page: Page, config: MkDocsConfig) -> str:
+        if self.preview is not None and page.file.src_uri in self.preview.reused:
+            return self.preview.outputs[page.file.src_uri][1]
         if not security.has_policy(output):
             raise PluginError(f"candour: the page {page.file.src_uri} has no Content-Security-Policy: a template "
                               "of the casebook's own replaced the 'site_meta' block of Candour's main.html; keep "
                               "{{ super() }} in it")
-        return security.external_links(output, config.site_url or "")
+        output = security.external_links(output, config.site_url or "")
+        if self.preview is not None:
+            self.preview.keep(page.file.src_uri, output)
+        return output
 
     # Last, so the index covers what every other plugin wrote.
     @event_priority(-100)
@@ -215,20 +256,25 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         if self.settings.plugin.search:
             started = time.perf_counter()
             index = FsPath(config.site_dir) / "pagefind"
-            if self.serve_index is not None and self.serve_index.is_dir():
+            kept = self.preview.index if self.preview else None
+            if kept is not None and kept.is_dir():
                 # `mkdocs serve` rebuilds on every save: the index of its first build keeps search working
                 # in the preview, and the writer does not wait for the whole site to be indexed again.
-                shutil.copytree(self.serve_index, index, dirs_exist_ok=True)
+                shutil.copytree(kept, index, dirs_exist_ok=True, copy_function=_link_or_copy)
                 log.info("search: the preview keeps the first build's index (restart `make serve` to index edits)")
             else:
                 try:
                     log.info(search.build_index(FsPath(config.site_dir)))
                 except search.SearchIndexError as exc:
                     raise PluginError(f"candour: {exc}") from None
-                if self.serve_nonce:  # serving: keep this index for the rebuilds
-                    self.serve_index = FsPath(tempfile.mkdtemp(prefix="candour-index-")) / "pagefind"
-                    shutil.copytree(index, self.serve_index)
+                if self.preview is not None:  # keep this index for the rebuilds
+                    self.preview.index = FsPath(tempfile.mkdtemp(prefix="candour-index-")) / "pagefind"
+                    shutil.copytree(index, self.preview.index)
             self.timings["Pagefind"] = time.perf_counter() - started
+        if self.preview is not None:
+            reused = len(self.preview.reused)
+            log.info(f"preview: {len(self.plan.pages if self.plan else ()) - reused} planned pages made, "
+                     f"{reused} unchanged since the last build")
         log.info("timings: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.timings.items()))
 
 
@@ -249,6 +295,103 @@ def _report(book: casebook.Casebook, serving: bool) -> list[str]:
         log.info(f"draft, not published: {entry.file}")
     log.info(str(book.summary()["line"]))
     return [problem.text() for problem in book.errors]
+
+
+class _Preview:
+    """What `mkdocs serve` keeps between rebuilds, so a save costs what it changed: the cases read, the stories
+    rendered, compiled templates, the first build's search index, and each planned page's HTML with a signature
+    of everything it was made from (its plan, and what every page shares)."""
+
+    def __init__(self) -> None:
+        self.nonce = secrets.token_urlsafe(18)  # lets the live-reload script run under the policy
+        self.index: FsPath | None = None
+        self.problems: list[str] = []  # the errors, shown on every page of the preview
+        self.known: dict[str, Any] = {}
+        self.bodies: dict[str, Body] = {}
+        self.outputs: dict[str, tuple[str, str]] = {}  # a planned page's path -> (signature, HTML)
+        self.compiled = _Compiled()
+        self.checks = ""  # the context of the cache of checks: the vocabulary, options and checking code
+        self.signature = ""  # of what every page shares: configuration, theme, navigation, banner, checks
+        self.reused: set[str] = set()
+
+    def start(self, book: casebook.Casebook, plan: Plan, cache: ResultCache, problems: list[str]) -> None:
+        """A new build: forget what it no longer has."""
+        stories = {entry.source.body for entry in book.cases if entry.source is not None}
+        self.known = {key: read for key, read in self.known.items() if key in cache.results}
+        self.bodies = {text: body for text, body in self.bodies.items() if text in stories}
+        self.outputs = {path: made for path, made in self.outputs.items() if path in plan.pages}
+        self.problems, self.checks, self.signature, self.reused = problems, cache.context, "", set()
+
+    def reuse_if_unchanged(self, page: Page, planned: PlannedPage) -> None:
+        """A planned page made from exactly what made it in the last build is not rendered again: it gets a
+        template that renders nothing, and its last HTML is written instead (`on_post_page`)."""
+        signature = hashlib.sha256(self.signature.encode() + pickle.dumps(planned, protocol=5)).hexdigest()
+        made = self.outputs.get(page.file.src_uri)
+        if made is not None and made[0] == signature and made[1]:
+            page.meta["template"] = UNCHANGED_TEMPLATE
+            self.reused.add(page.file.src_uri)
+        else:
+            self.outputs[page.file.src_uri] = (signature, "")
+
+    def keep(self, path: str, output: str) -> None:
+        if path in self.outputs:
+            self.outputs[path] = (self.outputs[path][0], output)
+
+
+class _Planned(Page):
+    """A page of the site plan. Its HTML is the core's (a case's story) or its template's alone, so MkDocs'
+    Markdown, set up afresh for every page, never runs on it."""
+
+    def render(self, config: MkDocsConfig, files: Files) -> None:
+        self.content, self.toc = "", TableOfContents([])
+        self.present_anchor_ids, self.links_to_anchors = set(), {}
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    """A hard link where the file system allows one (the index is never changed in place), else a copy."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates, in memory, for the rebuilds of one `mkdocs serve`."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.kept:
+            bucket.bytecode_from_string(self.kept[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.kept[bucket.key] = bucket.bytecode_to_string()
+
+
+def _shared_signature(config: MkDocsConfig, nav: Navigation, problems: list[str], checks: str,
+                      settings: Settings | None) -> str:
+    """A digest of what every page is made from besides its own plan: the configuration (as read, INHERIT
+    merged), the theme's files (so its inline scripts, which the policy allows), the navigation, the preview's
+    banner and the checking context."""
+    digest = hashlib.sha256(repr((str(nav), problems, checks, settings)).encode())
+    if config.config_file_path:
+        try:
+            digest.update(repr(read_config(FsPath(config.config_file_path))).encode())
+        except ConfigError as exc:
+            digest.update(str(exc).encode())
+    for folder in config.theme.dirs:
+        for dirpath, _, names in sorted(os.walk(folder)):
+            for name in sorted(names):
+                stat = os.stat(os.path.join(dirpath, name))
+                digest.update(f"{dirpath}/{name}\0{stat.st_mtime_ns}\0{stat.st_size}\0".encode())
+    return digest.hexdigest()
+
+
+def _anchors(headings: tuple[Heading, ...] | list[Heading]) -> Iterator[str]:
+    for heading in headings:
+        yield heading.id
+        yield from _anchors(heading.children)
 
 
 def _toc(headings: tuple[Heading, ...] | list[Heading]) -> list[AnchorLink]:
