@@ -57,6 +57,8 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         self.plan: Plan | None = None
         self.theme_scripts: list[str] | None = None
         self.preview: _Preview | None = None  # under `mkdocs serve` only
+        self.indexer: search.Indexer | None = None  # while pages are written, when the site has search
+        # Pagefind's time is what the build waits for it after the last page: it indexes while pages are written.
         self.timings = {"checking": 0.0, "planning": 0.0, "Pagefind": 0.0}
 
     # MkDocs keeps one instance of a plugin with this event for every build in a process: a build after a
@@ -197,6 +199,14 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         return self._with_policy(context)
 
     def on_env(self, env: jinja2.Environment, /, *, config: MkDocsConfig, files: Files) -> jinja2.Environment:
+        assert self.settings is not None
+        kept = self.preview.index if self.preview else None
+        if self.settings.plugin.search and not (kept and kept.is_dir()):
+            # Pages are about to be written: Pagefind indexes each as it comes, on another core.
+            try:
+                self.indexer = search.Indexer()
+            except search.SearchIndexError as exc:
+                raise PluginError(f"candour: {exc}") from None
         if self.preview is not None and env.bytecode_cache is None:
             # MkDocs makes a new environment for every build: compiled templates are kept between rebuilds
             # (Jinja compares each template's source, so an edited template is compiled again).
@@ -247,9 +257,15 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         output = security.external_links(output, config.site_url or "")
         if self.preview is not None:
             self.preview.keep(page.file.src_uri, output)
+        if self.indexer is not None:
+            self.indexer.add(output, "/" + page.file.url)  # its address from the site's root, as Pagefind has it
         return output
 
-    # Last, so the index covers what every other plugin wrote.
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.indexer is not None:
+            self.indexer.close()
+            self.indexer = None
+
     @event_priority(-100)
     def on_post_build(self, config: MkDocsConfig) -> None:
         assert self.settings is not None
@@ -262,9 +278,10 @@ class CandourPlugin(BasePlugin[CandourConfig]):
                 # in the preview, and the writer does not wait for the whole site to be indexed again.
                 shutil.copytree(kept, index, dirs_exist_ok=True, copy_function=_link_or_copy)
                 log.info("search: the preview keeps the first build's index (restart `make serve` to index edits)")
-            else:
+            elif self.indexer is not None:
+                indexer, self.indexer = self.indexer, None
                 try:
-                    log.info(search.build_index(FsPath(config.site_dir)))
+                    log.info(indexer.write(FsPath(config.site_dir)))
                 except search.SearchIndexError as exc:
                     raise PluginError(f"candour: {exc}") from None
                 if self.preview is not None:  # keep this index for the rebuilds
