@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -125,10 +126,35 @@ def test_checking_on_every_core_reports_what_one_core_does(tmp_path: Path, monke
     for n in range(6):
         (root / "cases" / f"extra-{n}.md").write_text(case_text(good(do_differently=["TBC"] if n % 2 else
                                                                        good()["do_differently"])), encoding="utf-8")
-    one_core = run(root, None)
+    one_core = run(root, None), site(root, tmp_path / "one")
     monkeypatch.setattr(casebook, "PARALLEL_FROM", 4)
     monkeypatch.setattr(casebook.os, "cpu_count", lambda: 2)
-    assert run(root, None) == one_core
+    start = casebook._start_worker
+    started = tmp_path / "workers"
+    started.mkdir()
+
+    def start_and_say(*args: object) -> None:  # runs in each worker: a file tells the test it ran
+        (started / str(os.getpid())).touch()
+        start(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(casebook, "_start_worker", start_and_say)
+    assert (run(root, None), site(root, tmp_path / "two")) == one_core
+    assert len(list(started.iterdir())) >= 2 and str(os.getpid()) not in os.listdir(started)
+
+
+def site(root: Path, cache_dir: Path) -> list[tuple[str, str, object, object, list[str]]]:
+    """What a site is made from: each case file's state, source and case, read as the plugin reads them, from a
+    cold cache and then from the warm one."""
+    settings = Settings.from_options(root, {})
+    made = []
+    for _ in range(2):
+        results = casebook.checks_cache(settings, cache_dir)
+        _, book = casebook.open_casebook(settings, cache=results)
+        results.save()
+        made.append([(e.file, casebook.state_of(e), e.source and e.source.body, e.case,
+                      [p.text() for p in e.problems]) for e in [*book.cases, *book.drafts]])
+    assert made[0] == made[1]
+    return made[0]
 
 
 def test_another_version_of_a_checking_library_is_another_digest(monkeypatch: pytest.MonkeyPatch) -> None:

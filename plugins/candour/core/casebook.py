@@ -284,28 +284,29 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
         book.named[display] = fact
     options = with_organisations(options, named)
     organisations = "\n".join(sorted(set(named)))
-    if cache is None or with_cases:
-        for path, display in cases:
-            key = cache.key(display, digests[display], organisations) if cache is not None else ""
-            found = cache.result(key) if cache is not None else None
-            if found is not None:
-                book.add(_from_cache(path, display, found, book, vocabulary, known, key), found[0])
-                continue
-            book.sources[display] = source = book.sources.get(display) or read_case(path, display)
-            entry = check_file(path, vocabulary, options, root, source)
+    keys = {display: cache.key(display, digests[display], organisations) if cache is not None else ""
+            for _, display in cases}
+    results = {display: cache.result(keys[display]) if cache is not None else None for _, display in cases}
+    misses = [(path, display) for path, display in cases if results[display] is None]
+    checked = dict(zip([display for _, display in misses],
+                       _check_all(misses, vocabulary, options, root, book.sources), strict=True))
+    for path, display in cases:
+        found, key = results[display], keys[display]
+        if found is not None:
+            book.add(_from_cache(path, display, found, book, vocabulary, known, key) if with_cases
+                     else Entry(path.stem, path, display, None, None, found[1]), found[0])
+            continue
+        entry = checked[display]
+        if cache is not None:
+            cache.store(key, state_of(entry), entry.problems)
+        if with_cases or cache is None:
+            if entry.source is not None:
+                book.sources[display] = entry.source
+            if known is not None and entry.source and entry.case and state_of(entry) != "error":
+                known[key] = (entry.source, entry.case)
             book.add(entry)
-            if cache is not None:
-                cache.store(key, state_of(entry), entry.problems)
-    else:
-        keys = {display: cache.key(display, digests[display], organisations) for _, display in cases}
-        results = {display: cache.result(keys[display]) for _, display in cases}
-        misses = [(path, display) for path, display in cases if results[display] is None]
-        checked = dict(zip([d for _, d in misses], _check_all(misses, vocabulary, options, root), strict=True))
-        for path, display in cases:
-            state, problems = results[display] or checked[display]
-            if results[display] is None:
-                cache.store(keys[display], state, problems)
-            book.add(Entry(path.stem, path, display, None, None, problems), state)
+        else:  # a result only: the site is not being made
+            book.add(Entry(path.stem, path, display, None, None, entry.problems), state_of(entry))
     for same in stems.values():
         if len(same) > 1:
             names = ", ".join(p.name for p in same)
@@ -342,32 +343,35 @@ def _from_cache(path: FsPath, display: str, found: tuple[str, list[Problem]], bo
 
 #: Fewest files worth checking in parallel: below it, starting the workers costs more than it saves.
 PARALLEL_FROM = 200
-_worker: tuple[Vocabulary, rules.Options, FsPath | None] | None = None
+_worker: tuple[Vocabulary, rules.Options, FsPath | None, dict[str, Source]] | None = None
 
 
 def _check_all(files: list[tuple[FsPath, str]], vocabulary: Vocabulary, options: rules.Options,
-               root: FsPath | None) -> list[tuple[str, list[Problem]]]:
-    """Each file's state and problems, checked on every core when there are many."""
+               root: FsPath | None, sources: dict[str, Source] | None = None) -> list[Entry]:
+    """Each file checked, on every core when there are many (an entry, its source and case included, costs
+    a small part of checking it to send back). A file in `sources` was read already."""
+    sources = sources or {}
     workers = min(os.cpu_count() or 1, len(files) // (PARALLEL_FROM // 2))
     if len(files) < PARALLEL_FROM or workers < 2:
-        return [_check_one(path, display, vocabulary, options, root) for path, display in files]
+        return [_check_one(path, display, vocabulary, options, root, sources) for path, display in files]
     context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else None)
-    with context.Pool(workers, initializer=_start_worker, initargs=(vocabulary, options, root)) as pool:
+    # Forked, each worker starts with the sources read already; nothing of them is sent.
+    with context.Pool(workers, initializer=_start_worker, initargs=(vocabulary, options, root, sources)) as pool:
         return pool.starmap(_check_in_worker, files, chunksize=max(1, len(files) // (workers * 8)))
 
 
 def _check_one(path: FsPath, display: str, vocabulary: Vocabulary, options: rules.Options,
-               root: FsPath | None) -> tuple[str, list[Problem]]:
-    entry = check_file(path, vocabulary, options, root, read_case(path, display))
-    return state_of(entry), entry.problems
+               root: FsPath | None, sources: dict[str, Source]) -> Entry:
+    return check_file(path, vocabulary, options, root, sources.get(display) or read_case(path, display))
 
 
-def _start_worker(vocabulary: Vocabulary, options: rules.Options, root: FsPath | None) -> None:
+def _start_worker(vocabulary: Vocabulary, options: rules.Options, root: FsPath | None,
+                  sources: dict[str, Source]) -> None:
     global _worker
-    _worker = (vocabulary, options, root)
+    _worker = (vocabulary, options, root, sources)
 
 
-def _check_in_worker(path: FsPath, display: str) -> tuple[str, list[Problem]]:
+def _check_in_worker(path: FsPath, display: str) -> Entry:
     assert _worker is not None
     return _check_one(path, display, *_worker)
 
