@@ -72,6 +72,7 @@ class ResultCache:
         self._old_facts: dict[str, list[Any]] = {}
         self._old_results: dict[str, list[Any]] = {}
         self.hits = 0
+        self._organisations = ("", hashlib.sha256(b"").hexdigest())
         if self.file is not None:
             self._read()
 
@@ -97,7 +98,10 @@ class ResultCache:
         self.facts[digest] = fact
 
     def key(self, display: str, digest: str, organisations: str) -> str:
-        return hashlib.sha256(f"{self.context}\0{organisations}\0{display}\0{digest}".encode()).hexdigest()
+        """A result's key; `organisations` is the same for every file of a run, so it is hashed once."""
+        if organisations != self._organisations[0]:
+            self._organisations = (organisations, hashlib.sha256(organisations.encode()).hexdigest())
+        return hashlib.sha256(f"{self.context}\0{self._organisations[1]}\0{display}\0{digest}".encode()).hexdigest()
 
     def result(self, key: str) -> tuple[str, list[Problem]] | None:
         found = self._old_results.get(key)
@@ -122,9 +126,10 @@ class ResultCache:
         data = {"format": FORMAT, "code": code_digest(), "facts": self.facts, "results": self.results}
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
+            text = json.dumps(data, separators=(",", ":"))  # dumps, not dump: all of it in the C encoder
             with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=self.file.parent, delete=False,
                                              suffix=".tmp") as out:
-                json.dump(data, out, separators=(",", ":"))
+                out.write(text)
             os.replace(out.name, self.file)
         except OSError:
             return

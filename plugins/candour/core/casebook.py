@@ -242,8 +242,10 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
     """
     options = options or rules.Options()
     book = Casebook()
-    files = sorted(_walk(cases_dir))
-    skip = {vocabulary_file.resolve()} if vocabulary_file else set()
+    files = sorted(_walk(cases_dir), key=lambda path: path.parts)  # as Path orders them, without its slow __lt__
+    # The walk follows no link, so a path is the file's own unless a folder above the cases folder is a link:
+    # only the vocabulary's path is resolved, and a file's only when its name is the vocabulary's.
+    vocabulary_path = vocabulary_file.resolve() if vocabulary_file else None
     stems: dict[str, list[FsPath]] = defaultdict(list)
     cases: list[tuple[FsPath, str]] = []
     for path in files:
@@ -253,7 +255,8 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
                                          "this is a symbolic link: links in the cases folder are never followed",
                                          "replace it with the file (or the folder's files) itself", code="C205"))
             continue
-        if path.resolve() in skip or (path.name in IGNORED_NAMES and path.parent == cases_dir):
+        if (vocabulary_path is not None and path.name == vocabulary_path.name and path.resolve() == vocabulary_path) \
+                or (path.name in IGNORED_NAMES and path.parent == cases_dir):
             continue
         display = display_name(path, root)
         misplaced = _not_a_case(path, display, cases_dir, root)

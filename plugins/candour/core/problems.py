@@ -148,9 +148,12 @@ def markdown_table(problems: Iterable[Problem], summary: dict[str, object]) -> s
 def display_name(path: FsPath, root: FsPath | None) -> str:
     """How a file is named in messages: relative to the project root, with forward slashes."""
     if root is not None:
-        for candidate, base in ((path, root), (path.resolve(), root.resolve())):
-            try:
-                return candidate.relative_to(base).as_posix()
-            except ValueError:
-                continue
+        try:
+            return path.relative_to(root).as_posix()
+        except ValueError:
+            pass
+        try:  # resolved only when needed: it costs a system call per folder of the path
+            return path.resolve().relative_to(root.resolve()).as_posix()
+        except ValueError:
+            pass
     return path.as_posix()
