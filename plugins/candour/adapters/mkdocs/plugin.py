@@ -153,7 +153,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             file = File.generated(config, page.path, content="", inclusion=InclusionLevel.NOT_IN_NAV)
             if page.source is not None:
                 file.edit_uri = os.path.relpath(page.source, config.docs_dir).replace(os.sep, "/")
-            _Planned(page.title, file, config)  # becomes file.page
+            _Planned(escape(page.title), file, config)  # becomes file.page; the title is untrusted text
             files.append(file)
         for path, text in self.plan.files.items():
             files.append(File.generated(config, path, content=text))
