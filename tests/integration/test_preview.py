@@ -4,6 +4,7 @@ exactly what a fresh preview of the same files would be. MkDocs' own serve loop,
 from __future__ import annotations
 
 import logging
+import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -120,9 +121,26 @@ def test_a_template_or_configuration_edit_renders_every_page_again(
     served = preview.pages()
     assert all("Footer two" in page and "Footer one" not in page for name, page in served.items()
                if name != "404.html"), [n for n, p in served.items() if "Footer two" not in p]
+    # The same length and the same time stamp: still seen (templates are read, not only looked at).
+    footer = book / "overrides" / "partials" / "copyright.html"
+    times = footer.stat()
+    footer.write_text("<p>Footer tw0</p>\n", encoding="utf-8")
+    os.utime(footer, ns=(times.st_atime_ns, times.st_mtime_ns))
+    preview.rebuild(caplog)
+    assert [name for name, page in preview.pages().items() if "Footer tw0" not in page and name != "404.html"] == []
     edit(book / "mkdocs.yml", "site_name: ", "site_name: Renamed ")
     assert preview.rebuild(caplog)[1] == 0
     assert preview.pages() == fresh(book, tmp_path, "fresh")
+
+
+def test_a_page_that_names_itself_in_the_navigation_renames_it_on_every_page(
+        book: Path, preview: Preview, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    # The Contribute page is the package's; a casebook's own replaces it, and its heading names it in the tabs.
+    (book / "docs" / "contribute.md").write_text("# Share what happened\n\nHow to share a case.\n", encoding="utf-8")
+    assert preview.rebuild(caplog)[1] == 0
+    served = preview.pages()
+    assert all("Share what happened" in page for name, page in served.items() if name != "404.html")
+    assert served == fresh(book, tmp_path, "fresh")
 
 
 def test_a_case_that_breaks_is_reported_on_every_page_and_mending_it_clears_every_page(

@@ -58,6 +58,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         self.theme_scripts: list[str] | None = None
         self.preview: _Preview | None = None  # under `mkdocs serve` only
         self.indexer: search.Indexer | None = None  # while pages are written, when the site has search
+        self.nav: Navigation | None = None
         # Pagefind's time is what the build waits for it after the last page: it indexes while pages are written.
         self.timings = {"checking": 0.0, "planning": 0.0, "Pagefind": 0.0}
 
@@ -102,6 +103,8 @@ class CandourPlugin(BasePlugin[CandourConfig]):
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         assert self.settings is not None
         server.watch(str(self.settings.cases_dir))  # outside docs_dir, so MkDocs would not watch it
+        if config.theme.custom_dir:  # the casebook's own templates: MkDocs watches themes only if asked
+            server.watch(config.theme.custom_dir)
         if nonce := self.serve_nonce:
             # MkDocs 1.6 adds its live-reload script to each page as it serves it: it carries the nonce.
             inject = server._inject_js_into_html
@@ -170,8 +173,6 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         if planned.description:
             page.meta["description"] = planned.description
         page.title = escape(planned.title)  # untrusted: the theme prints page.title as HTML in places
-        if self.preview is not None:
-            self.preview.reuse_if_unchanged(page, planned)
         return markdown
 
     # Late, so what other plugins did to a case page is replaced by the core's rendering of its story.
@@ -181,8 +182,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         planned = self.plan.pages.get(page.file.src_uri)
         if planned is None or planned.source is None:  # only a case page has a story
             return html
-        if not (self.preview and page.file.src_uri in self.preview.reused):  # a reused page's HTML has its toc
-            page.toc = TableOfContents(_toc(planned.toc))
+        page.toc = TableOfContents(_toc(planned.toc))
         page.present_anchor_ids = set(_anchors(planned.toc))  # so links to a case's headings are checked
         return planned.body
 
@@ -211,12 +211,19 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             # MkDocs makes a new environment for every build: compiled templates are kept between rebuilds
             # (Jinja compares each template's source, so an edited template is compiled again).
             env.bytecode_cache = self.preview.compiled
+        if self.preview is not None and self.plan is not None:
+            # Every page has been read, so the navigation has its final titles (a page's own heading can
+            # name it): what every page shares is known, and which planned pages are unchanged.
+            self.preview.signature = _shared_signature(config, self.nav, self.preview.problems,
+                                                       self.preview.checks, self.settings)
+            for file in files.documentation_pages():
+                planned = self.plan.pages.get(file.src_uri)
+                if planned is not None and file.page is not None:
+                    self.preview.reuse_if_unchanged(file.page, planned)
         return env
 
     def on_nav(self, nav: Navigation, /, *, config: MkDocsConfig, files: Files) -> Navigation:
-        if self.preview is not None:
-            self.preview.signature = _shared_signature(config, nav, self.preview.problems, self.preview.checks,
-                                                       self.settings)
+        self.nav = nav
         return nav
 
     def _with_policy(self, context: TemplateContext, policy: str | None = None) -> TemplateContext:
@@ -386,11 +393,12 @@ class _Compiled(jinja2.BytecodeCache):
         self.kept[bucket.key] = bucket.bytecode_to_string()
 
 
-def _shared_signature(config: MkDocsConfig, nav: Navigation, problems: list[str], checks: str,
+def _shared_signature(config: MkDocsConfig, nav: Navigation | None, problems: list[str], checks: str,
                       settings: Settings | None) -> str:
     """A digest of what every page is made from besides its own plan: the configuration (as read, INHERIT
     merged), the theme's files (so its inline scripts, which the policy allows), the navigation, the preview's
-    banner and the checking context."""
+    banner and the checking context. Templates are read (an edit may keep a file's size and time); the
+    theme's other files (its icons are thousands) are known by their size and time."""
     digest = hashlib.sha256(repr((str(nav), problems, checks, settings)).encode())
     if config.config_file_path:
         try:
@@ -400,8 +408,13 @@ def _shared_signature(config: MkDocsConfig, nav: Navigation, problems: list[str]
     for folder in config.theme.dirs:
         for dirpath, _, names in sorted(os.walk(folder)):
             for name in sorted(names):
-                stat = os.stat(os.path.join(dirpath, name))
-                digest.update(f"{dirpath}/{name}\0{stat.st_mtime_ns}\0{stat.st_size}\0".encode())
+                path = os.path.join(dirpath, name)
+                if name.endswith(".html"):
+                    with open(path, "rb") as template:
+                        digest.update(f"{path}\0".encode() + hashlib.sha256(template.read()).digest())
+                else:
+                    stat = os.stat(path)
+                    digest.update(f"{path}\0{stat.st_mtime_ns}\0{stat.st_size}\0".encode())
     return digest.hexdigest()
 
 
