@@ -168,3 +168,19 @@ def test_a_build_after_a_preview_in_the_same_process_keeps_nothing_of_it(
     build(config)
     assert "preview:" not in caplog.text
     assert not any(preview.nonce in p.read_text(encoding="utf-8") for p in (tmp_path / "built").rglob("*.html"))
+
+
+def test_a_broken_vocabulary_keeps_the_preview_up_and_says_so_on_every_page(
+        book: Path, preview: Preview, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    before = preview.pages()
+    vocabulary = book / "cases" / "vocabulary.yml"
+    text = vocabulary.read_text(encoding="utf-8")
+    vocabulary.write_text(text.replace("\nthemes:", "\n  themes:", 1), encoding="utf-8")  # indented wrongly
+    preview.rebuild(caplog)
+    served = preview.pages()
+    assert not any(name.startswith("cases/") and name != "cases/index.html" for name in served)
+    assert [name for name, page in served.items() if name != "404.html" and
+            "the vocabulary file has errors, so no case is shown until they are fixed" not in page] == []
+    vocabulary.write_text(text, encoding="utf-8")
+    preview.rebuild(caplog)
+    assert preview.pages() == before

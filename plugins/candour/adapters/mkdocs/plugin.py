@@ -118,6 +118,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         self.timings = dict.fromkeys(self.timings, 0.0)
         started = time.perf_counter()
         preview = self.preview
+        unchecked: list[str] = []
         try:
             # The cache of check results (as `candour validate` keeps it): an edit under `mkdocs serve`
             # checks the edited case again, not every case.
@@ -130,10 +131,16 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         except VocabularyError as exc:
             for problem in exc.problems:
                 log.error(problem.text())
-            raise PluginError("candour: the vocabulary file has errors; nothing was built") from None
+            if preview is None:
+                raise PluginError("candour: the vocabulary file has errors; nothing was built") from None
+            # The preview stays up (a build that fails leaves `mkdocs serve` answering nothing): no case can
+            # be checked without the vocabulary, so none is shown, and its errors are on every page.
+            self.vocabulary, book = Vocabulary({}), casebook.Casebook()
+            unchecked = ["the vocabulary file has errors, so no case is shown until they are fixed",
+                         *(problem.text() for problem in exc.problems)]
         # Under `mkdocs serve` a case with errors is left out and its problems are shown on every page, so
         # the writer sees them where they are looking; `mkdocs build` refuses to build at all.
-        problems = _report(book, serving=preview is not None)
+        problems = unchecked + _report(book, serving=preview is not None)
         self.timings["checking"] = time.perf_counter() - started
         started = time.perf_counter()
         try:
