@@ -136,11 +136,11 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             # The preview stays up (a build that fails leaves `mkdocs serve` answering nothing): no case can
             # be checked without the vocabulary, so none is shown, and its errors are on every page.
             self.vocabulary, book = Vocabulary({}), casebook.Casebook()
-            unchecked = ["the vocabulary file has errors, so no case is shown until they are fixed",
-                         *(problem.text() for problem in exc.problems)]
+            unchecked = [f"{problem.text()} (no case is shown until the vocabulary file is fixed)"
+                         for problem in exc.problems]
         # Under `mkdocs serve` a case with errors is left out and its problems are shown on every page, so
         # the writer sees them where they are looking; `mkdocs build` refuses to build at all.
-        problems = unchecked + _report(book, serving=preview is not None)
+        problems = unchecked or _report(book, serving=preview is not None)
         self.timings["checking"] = time.perf_counter() - started
         started = time.perf_counter()
         try:
