@@ -22,7 +22,7 @@ from ..core.model import ATTRIBUTIONS, ONGOING, SLUG_RE, STATUSES, case_schema, 
 from ..core.problems import FORMATS, Problem, display_name, markdown_table, render
 from ..core.settings import ConfigError, Settings, load_settings
 from ..core.vocabulary import Vocabulary, VocabularyError
-from ..tools import authoring, issue_form, scaffold
+from ..tools import authoring, federate, issue_form, scaffold
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -113,6 +113,18 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = commands.add_parser("schema", help="print the JSON Schema of a case's front-matter")
     schema.set_defaults(run=_schema)
+
+    fed = commands.add_parser("federate", help="fetch the peers' open data into snapshots (network/<peer>.json)",
+                              description="Fetch each peer casebook listed under 'peers' in mkdocs.yml, check "
+                                          "every case it serves as untrusted, and write a snapshot per peer. A "
+                                          "peer that fails keeps its last good snapshot. Exit 0 unless mkdocs.yml "
+                                          "or the vocabulary is broken; --strict exits 1 if any peer failed.")
+    fed.add_argument("--timeout", type=float, default=federate.TIMEOUT_SECONDS, metavar="SECONDS",
+                     help=f"longest one file may take (default {federate.TIMEOUT_SECONDS:g})")
+    fed.add_argument("--max-mb", type=float, default=federate.MAX_BYTES / 1e6, metavar="MB",
+                     help=f"largest file taken from a peer (default {federate.MAX_BYTES / 1e6:g})")
+    fed.add_argument("--strict", action="store_true", help="exit 1 if any peer could not be fetched")
+    fed.set_defaults(run=_federate)
     return parser
 
 
@@ -415,6 +427,26 @@ def _schema(args: argparse.Namespace, settings: Settings) -> int:
         return EXIT_INVALID
     print(json.dumps(case_schema(vocabulary), indent=2))
     return EXIT_OK
+
+
+def _federate(args: argparse.Namespace, settings: Settings) -> int:
+    vocabulary = _vocabulary(settings, "text")
+    if vocabulary is None:
+        return EXIT_INVALID
+    if not settings.plugin.peers:
+        print("candour: no peers are listed under the candour plugin in mkdocs.yml (see 'Join an index' in the "
+              "maintainers' guide)", file=sys.stderr)
+        return EXIT_USAGE
+    reports = federate.federate(settings, vocabulary, timeout=args.timeout, max_bytes=int(args.max_mb * 1e6))
+    for report in reports:
+        print("\n".join(report.lines()))
+    failed = sum(report.outcome == "failed" for report in reports)
+    written = sum(report.changed for report in reports)
+    folder = display_name(settings.network_dir, FsPath.cwd())
+    print(f"{len(reports)} peers: {sum(r.outcome == 'updated' for r in reports)} updated, "
+          f"{sum(r.outcome == 'unchanged' for r in reports)} unchanged, {failed} failed; "
+          f"{written} snapshot{'s' if written != 1 else ''} written in {folder}")
+    return EXIT_INVALID if failed and args.strict else EXIT_OK
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -11,19 +11,91 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError, field_validator
 
 from . import rules
 from .html_policy import plain_text_issue
-from .model import did_you_mean
+from .model import SLUG_RE, did_you_mean, slugify
 from .problems import display_name
 from .vocabulary import Vocabulary, load_vocabulary
 
 DEFAULT_CASES_DIR = "cases"
 DEFAULT_VOCABULARY = "cases/vocabulary.yml"
+DEFAULT_NETWORK_DIR = "network"
+#: Most peers one casebook may list: each is fetched on every run of `candour federate`.
+MAX_PEERS = 200
+#: The kinds of term a peer's mapping may fold into the index's own.
+_MAPPED_KINDS = ("regions", "services", "themes", "partners")
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml")
+
+
+class PeerOption(BaseModel):
+    """One peer casebook the index federates: its name, its public address, and how its terms fold into ours."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: StrictStr = Field(min_length=1, max_length=80, description="The network's name, as readers see it.")
+    url: StrictStr = Field(min_length=8, max_length=300,
+                           description="The casebook's public address, where its cases.json is: https://.../")
+    id: StrictStr | None = Field(None, description="A short name for its snapshot file (network/<id>.json); "
+                                                   "made from the name when not given.")
+    terms: dict[str, dict[str, str]] = Field(
+        default_factory=dict, description="Its terms folded into this casebook's: themes: {its-term: our-term}.")
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, value: str) -> str:
+        issue = plain_text_issue(value)
+        if issue or "\n" in value:
+            why = issue[0] if issue else "it has a line break"
+            raise ValueError(f"the name must be one line of plain text ({why})")
+        return value
+
+    @field_validator("url")
+    @classmethod
+    def _public_address(cls, value: str) -> str:
+        return peer_address(value)
+
+    @field_validator("id")
+    @classmethod
+    def _slug(cls, value: str | None) -> str | None:
+        if value is not None and (not SLUG_RE.match(value) or len(value) > 60):
+            raise ValueError("the id must be lower-case letters, digits and single hyphens, like nw-housing")
+        return value
+
+    @field_validator("terms")
+    @classmethod
+    def _kinds(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        for kind, mapping in value.items():
+            if kind not in _MAPPED_KINDS:
+                raise ValueError(f"terms can fold {', '.join(_MAPPED_KINDS)}, not {kind!r}")
+            for theirs, ours in mapping.items():
+                if not (isinstance(theirs, str) and isinstance(ours, str) and SLUG_RE.match(theirs)
+                        and SLUG_RE.match(ours)):
+                    raise ValueError(f"under terms.{kind}, write each as their-term: our-term (lower-case terms)")
+        return value
+
+    @property
+    def key(self) -> str:
+        """The peer's snapshot name."""
+        return self.id or slugify(self.name, "peer")[:60].strip("-")
+
+
+def peer_address(value: str) -> str:
+    """A casebook's public address, checked, ending in '/'; raises ValueError in plain words."""
+    try:
+        parts = urlsplit(value)
+        ok = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.username is None \
+            and not parts.query and not parts.fragment and parts.port != 0
+    except ValueError:
+        ok = False
+    if not ok or any(ch.isspace() or ch in '\\"\'<>`' for ch in value):
+        raise ValueError(f"{value!r} is not a casebook's public address: write it in full, like "
+                         "https://casebook.network.example/")
+    return value if value.endswith("/") else value + "/"
 
 
 class PluginOptions(BaseModel):
@@ -42,6 +114,23 @@ class PluginOptions(BaseModel):
                     "Contribute page for anonymised cases and people who cannot use GitHub.")
     waivers: StrictBool = Field(True, description="Let a case waive a judgement rule (C101-C109) for one field, "
                                                   "with a reason; false refuses every waiver.")
+    peers: list[PeerOption] = Field(default_factory=list, max_length=MAX_PEERS,
+                                    description="Other networks' casebooks this one indexes (candour federate).")
+    network_dir: StrictStr = Field(DEFAULT_NETWORK_DIR, min_length=1,
+                                   description="The folder of the peers' snapshots that candour federate writes.")
+
+    @field_validator("peers")
+    @classmethod
+    def _distinct(cls, value: list[PeerOption]) -> list[PeerOption]:
+        for attribute in ("key", "url"):
+            seen: set[str] = set()
+            for peer in value:
+                if getattr(peer, attribute) in seen:
+                    what = "id" if attribute == "key" else "address"
+                    raise ValueError(f"two peers have the same {what}, {getattr(peer, attribute)!r}: "
+                                     + ("give one an 'id' of its own" if what == "id" else "list it once"))
+                seen.add(getattr(peer, attribute))
+        return value
 
 
 @dataclass(frozen=True)
@@ -51,9 +140,16 @@ class Settings:
     vocabulary: FsPath
     options: rules.Options
     plugin: PluginOptions = field(default_factory=PluginOptions)
+    site_url: str = ""  # the casebook's own public address (mkdocs.yml's site_url), '' when not set
+
+    @property
+    def network_dir(self) -> FsPath:
+        """The folder of the peers' snapshots."""
+        return FsPath(os.path.normpath(self.root / self.plugin.network_dir))
 
     @classmethod
-    def from_options(cls, root: FsPath, options: dict[str, Any], site_name: str | None = None) -> Settings:
+    def from_options(cls, root: FsPath, options: dict[str, Any], site_name: str | None = None,
+                     site_url: str | None = None) -> Settings:
         """Settings from the plugin's options; raise `ConfigError` in plain words if any is wrong.
 
         Paths are made absolute without following symbolic links, so a linked cases folder or
@@ -70,7 +166,8 @@ class Settings:
         for path, what in ((cases_dir, "cases_dir"), (vocabulary, "vocabulary")):
             if path.is_symlink():
                 raise ConfigError(f"{what}: {path} is a symbolic link; links are never followed (use the real path)")
-        return cls(root, cases_dir, vocabulary, rules.Options(plugin.min_words, allow_waivers=plugin.waivers), plugin)
+        return cls(root, cases_dir, vocabulary, rules.Options(plugin.min_words, allow_waivers=plugin.waivers), plugin,
+                   site_url or "")
 
     def load_vocabulary(self) -> Vocabulary:
         """The casebook's vocabulary; raises `VocabularyError` with every problem in it."""
@@ -85,9 +182,13 @@ def _check_options(options: dict[str, Any]) -> PluginOptions:
         for error in exc.errors():
             name = ".".join(str(part) for part in error["loc"]) or "candour"
             if error["type"] == "extra_forbidden":
-                hint = did_you_mean(name, list(PluginOptions.model_fields))
-                messages.append(f"'{name}' is not an option of the candour plugin"
-                                f" ({hint or 'allowed: ' + ', '.join(PluginOptions.model_fields)})")
+                model, what = (PeerOption, "a peer's") if name.startswith("peers.") else (PluginOptions, "an")
+                key = str(error["loc"][-1])
+                hint = did_you_mean(key, list(model.model_fields))
+                messages.append(f"'{name}' is not {what} option of the candour plugin"
+                                f" ({hint or 'allowed: ' + ', '.join(model.model_fields)})")
+            elif error["type"] == "missing":
+                messages.append(f"'{name}' is missing: each peer needs a name and a url")
             elif name == "private_contact" and error["type"] == "string_pattern_mismatch":
                 messages.append(f"the option 'private_contact' must be an email address (cases@network.example) or "
                                 f"an https:// address, not {error['input']!r}")
@@ -95,6 +196,9 @@ def _check_options(options: dict[str, Any]) -> PluginOptions:
                 field = PluginOptions.model_fields.get(name)
                 what = f" ({field.description[0].lower()}{field.description[1:].rstrip('.')})" \
                     if field and field.description else ""
+                if error["type"] == "value_error":  # our own validators' messages: already in plain words
+                    messages.append(f"the option '{name}': {error['ctx']['error']}")
+                    continue
                 messages.append(f"the option '{name}'{what}: {error['msg'].lower()}, not {error['input']!r}")
         raise ConfigError("in mkdocs.yml, under the candour plugin: " + "; ".join(messages)) from None
 
@@ -173,8 +277,9 @@ def load_settings(config_file: FsPath | None = None) -> Settings:
     for plugin in entries:
         if isinstance(plugin, dict) and isinstance(plugin.get("candour"), dict):
             options = plugin["candour"]
-    name = config.get("site_name")
-    return Settings.from_options(config_file.parent, options, name if isinstance(name, str) else None)
+    name, url = config.get("site_name"), config.get("site_url")
+    return Settings.from_options(config_file.parent, options, name if isinstance(name, str) else None,
+                                 url if isinstance(url, str) else None)
 
 
 def read_config(config_file: FsPath, _seen: tuple[FsPath, ...] = ()) -> dict[str, Any]:

@@ -51,11 +51,14 @@ def case_record(item: Published) -> dict[str, Any]:
     return {"slug": item.slug, "url": item.url, **data}
 
 
-def cases_json(items: Sequence[Published]) -> str:
+def cases_json(items: Sequence[Published], vocabulary: Vocabulary | None = None) -> str:
     """The open data: one case to a line (readable, and a change to one case is a change to one line), each
-    line made by the JSON library's C encoder (an indented document is written by its slower Python one)."""
+    line made by the JSON library's C encoder (an indented document is written by its slower Python one).
+    `labels` gives the label readers see for each term of the vocabulary, so an index shows them too."""
     records = ",\n".join(json.dumps(case_record(i), ensure_ascii=False, separators=(",", ":")) for i in items)
-    head = json.dumps({"schema_version": SCHEMA_VERSION, "count": len(items)}, ensure_ascii=False)[:-1]
+    labels = vocabulary.terms if vocabulary is not None else {}
+    head = json.dumps({"schema_version": SCHEMA_VERSION, "count": len(items), "labels": labels},
+                      ensure_ascii=False)[:-1]
     return f'{head}, "cases": [\n{records}\n]}}\n' if items else f'{head}, "cases": []}}\n'
 
 

@@ -18,7 +18,9 @@ from typing import Any, TypedDict
 from ..core import casebook, codes
 from ..core.body import Body, Heading, render
 from ..core.casebook import Casebook, Entry
-from ..core.model import Case, case_schema
+from ..core.html_policy import search_facet
+from ..core.model import Case, case_schema, lesson_text
+from ..core.network import Network, PeerCase, network_json
 from ..core.settings import PluginOptions
 from ..core.taxonomy import BY_KIND, TAXONOMIES
 from ..core.vocabulary import Vocabulary
@@ -34,6 +36,9 @@ HOME_TERMS = 5
 #: The taxonomies with a feed per term: a reader can follow their own field, or their own region.
 FEEDS_FOR = ("themes", "services", "regions")
 FILTER_INDEX = f"{CASES}/{casebook.FILTER_INDEX}.json"
+#: Where an index lists every network's cases, and says how each peer is.
+NETWORK = "network"
+NETWORK_FILTER_INDEX = f"{NETWORK}/{casebook.FILTER_INDEX}.json"
 #: The blank case, offered as a download on the Contribute page.
 CASE_TEMPLATE = "case-template.txt"
 #: The reader pages every casebook has, written in Markdown (the engine renders them); a casebook's own
@@ -95,6 +100,26 @@ class Home(TypedDict):
     newest: list[CaseSummary]
     count: int
     browse: list[Browse]
+    network: NetworkCount | None
+
+
+class NetworkCount(TypedDict):
+    """What the home page says of the network, when the casebook indexes others."""
+
+    url: str
+    cases: int  # every network's, ours included
+    networks: int  # ours included
+
+
+@dataclass(frozen=True)
+class SearchRecord:
+    """A page of another site in the search index: another network's case, found here, read there."""
+
+    url: str  # absolute
+    title: str
+    content: str
+    filters: dict[str, list[str]]
+    meta: dict[str, str]  # shown under a result, as a case page's are
 
 
 @dataclass
@@ -106,6 +131,7 @@ class Plan:
     case_template: str
     private_contact: str | None
     repo_url: str | None = None
+    records: list[SearchRecord] = field(default_factory=list)  # other networks' cases, for the search index
 
     def fill(self, markdown: str) -> str:
         """A Markdown page with its markers replaced by text made from the casebook's settings."""
@@ -122,11 +148,14 @@ class PlanError(Exception):
 def plan(book: Casebook, vocabulary: Vocabulary, options: PluginOptions, url_of: Callable[[str], str], *,
          site_url: str, site_name: str, existing: Collection[str] = (), page_size: int = PAGE_SIZE,
          today: dt.date | None = None, repo_url: str | None = None,
-         bodies: MutableMapping[str, Body] | None = None) -> Plan:
+         bodies: MutableMapping[str, Body] | None = None, network: Network | None = None) -> Plan:
     """The whole site for a checked casebook. `existing` holds the paths of the casebook's own pages and files.
     `bodies` holds stories rendered by an earlier plan in this process, by their Markdown (a preview that
-    plans again on every save keeps them): a story found there is not rendered again."""
-    builder = _Builder(url_of, page_size, bodies)
+    plans again on every save keeps them): a story found there is not rendered again. `network` holds
+    other networks' cases, from the peers' snapshots, when the casebook indexes others."""
+    network = network or Network()
+    peers = bool(network.peers)
+    builder = _Builder(url_of, page_size, bodies, network.cases if peers else [])
     for entry in book.cases:
         builder.add_case(entry, vocabulary)
     cases = [(entry.case, builder.urls[entry.slug]) for entry in book.cases if entry.case is not None]
@@ -136,9 +165,30 @@ def plan(book: Casebook, vocabulary: Vocabulary, options: PluginOptions, url_of:
         "facets": present.facets(listing, vocabulary), "total": len(listing), "filter_index": FILTER_INDEX}),
         listing, key="cases")
     counts = {t.kind: builder.add_taxonomy(t.kind, vocabulary, cases, listing) for t in TAXONOMIES if t.pages}
+    records: list[SearchRecord] = []
+    network_count: NetworkCount | None = None
+    if peers:
+        shown = network.vocabulary(vocabulary)  # the peers' own labels for terms we do not have
+        names = [site_name, *dict.fromkeys(case.home.name for case in network.cases)]
+        everyone = sorted([*listing, *(present.peer_summary(case, shown) for case in network.cases)],
+                          key=lambda view: view["published"], reverse=True)
+        builder.paginate(NETWORK, Page(f"{NETWORK}/index.md", "cases.html", "Cases across the network", {
+            "facets": present.facets(everyone, shown, names), "total": len(everyone),
+            "filter_index": NETWORK_FILTER_INDEX, "network_page": True,
+            "networks": len(names), "status_url": url_of(f"{NETWORK}/status.md")}), everyone, key="cases")
+        builder.add(Page(f"{NETWORK}/status.md", "network-status.html", "Network status",
+                         {"peers": network.peers, "own": site_name}, hide=("toc",)))
+        records = [_search_record(case, shown) for case in network.cases]
+        network_count = {"url": url_of(f"{NETWORK}/index.md"), "cases": len(everyone), "networks": len(names)}
+        for page in builder.pages.values():
+            if page.source is not None:  # each of our own cases is filed under our network in the search
+                page.data["network_name"] = search_facet(site_name)
     feeds = [t.kind for t in TAXONOMIES if t.kind in FEEDS_FOR]
     if options.search:
-        builder.add(Page("search/index.md", "search.html", "Search", {"orders": present.search_orders(vocabulary)}))
+        orders = present.search_orders(network.vocabulary(vocabulary) if peers else vocabulary)
+        if peers:
+            orders["network"] = [search_facet(name) for name in names]
+        builder.add(Page("search/index.md", "search.html", "Search", {"orders": orders}))
     builder.add(Page("reference.md", "reference.html", "Field reference",
                      {"fields": present.field_reference(case_schema(vocabulary))}, hide=("toc",)))
     builder.add(Page("rules.md", "rules.html", "Rules and codes",
@@ -150,7 +200,8 @@ def plan(book: Casebook, vocabulary: Vocabulary, options: PluginOptions, url_of:
     files = {
         CASE_TEMPLATE: case_template,
         FILTER_INDEX: present.filter_index(listing, vocabulary),
-        "cases.json": export.cases_json(published),
+        "cases.json": export.cases_json(published, vocabulary),
+        "network.json": network_json(site_name, base, network, network.vocabulary(vocabulary)),
         "cases.csv": export.cases_csv(published),
         "feed.xml": export.atom_feed(published, base, site_name),
         "schema/case.schema.json": export.schema_json(vocabulary),
@@ -164,6 +215,8 @@ def plan(book: Casebook, vocabulary: Vocabulary, options: PluginOptions, url_of:
                 title=f"{term['label']}: {site_name}")
     documents = {name: (PACKAGE_PAGES_DIR / name).read_text(encoding="utf-8")
                  for name in PACKAGE_PAGES if name not in existing}
+    if peers:
+        files[NETWORK_FILTER_INDEX] = present.filter_index(everyone, shown, names)
     clashes = sorted(set(existing) & (set(builder.pages) | set(files)))
     if clashes:
         raise PlanError("; ".join(f"docs/{path} stands where the site puts {_what(path, builder.pages)}: rename "
@@ -172,8 +225,21 @@ def plan(book: Casebook, vocabulary: Vocabulary, options: PluginOptions, url_of:
                   "browse": [{"kind": kind, "heading": f"By {BY_KIND[kind].label.lower()}",
                               "url": url_of(f"{kind}/index.md"), "all": f"All {BY_KIND[kind].heading.lower()}",
                               "terms": sorted((t for t in terms if t["count"]), key=lambda t: -t["count"])[:HOME_TERMS]}
-                             for kind, terms in counts.items()]}
-    return Plan(builder.pages, files, documents, home, case_template, options.private_contact, repo_url)
+                             for kind, terms in counts.items()], "network": network_count}
+    return Plan(builder.pages, files, documents, home, case_template, options.private_contact, repo_url, records)
+
+
+def _search_record(peer_case: PeerCase, vocabulary: Vocabulary) -> SearchRecord:
+    """Another network's case in the search index: what its card and its lessons say, filed under its network."""
+    case, view = peer_case.case, present.peer_summary(peer_case, vocabulary)
+    text = [case.summary, case.place, *(s.what for s in case.setbacks), *(lesson_text(i) for i in case.do_differently)]
+    filters = {"network": [search_facet(peer_case.home.name)], "status": [view["status_label"]],
+               "region": [view["region"]["facet"]], "service": [v["facet"] for v in view["services"]],
+               "theme": [v["facet"] for v in view["themes"]], "partner": [v["facet"] for v in view["partners"]]}
+    meta = {"region": view["region"]["facet"], "services": ", ".join(v["label"] for v in view["services"]),
+            "status": view["status_label"]}
+    return SearchRecord(peer_case.url, f"{case.title} ({peer_case.home.name})", "\n".join(text),
+                        {key: values for key, values in filters.items() if values}, meta)
 
 
 def _what(path: str, pages: dict[str, Page]) -> str:
@@ -185,8 +251,9 @@ def _what(path: str, pages: dict[str, Page]) -> str:
 
 class _Builder:
     def __init__(self, url_of: Callable[[str], str], page_size: int,
-                 bodies: MutableMapping[str, Body] | None = None) -> None:
+                 bodies: MutableMapping[str, Body] | None = None, peer_cases: list[PeerCase] | None = None) -> None:
         self.url_of = url_of
+        self.peer_cases = peer_cases or []
         self.page_size = page_size
         self.bodies = bodies
         self.pages: dict[str, Page] = {}
@@ -248,6 +315,8 @@ class _Builder:
         taxonomy = BY_KIND[kind]
         terms: list[TermCount] = []
         members = taxonomy.members([case for case, _ in cases])
+        peer_members = taxonomy.members([p.case for p in self.peer_cases]) if kind == "themes" else {}
+        peers_on = {term: [self.peer_cases[i] for i in found] for term, found in peer_members.items()}
         for term in vocabulary.allowed(kind):
             label = vocabulary.label(kind, term)
             data: dict[str, Any] = {"kind": kind, "heading": taxonomy.heading, "term": term, "label": label,
@@ -256,10 +325,13 @@ class _Builder:
             on_term = [(*cases[position], listing[position]) for position in members.get(term, [])]
             setbacks = lessons = 0
             if kind == "themes":
-                library = present.lessons_for_theme([(c, u) for c, u, _ in on_term], term)
+                # The lessons library spans the networks: our cases first, then the peers' on the same theme.
+                entries: list[tuple[Case, str, str | None]] = [(c, u, None) for c, u, _ in on_term]
+                entries += [(p.case, p.url, p.home.name) for p in peers_on.get(term, [])]
+                library = present.lessons_for_theme(entries, term)
                 setbacks, lessons = len(library["setbacks"]), len(library["lessons"])
-                data.update(setback_total=setbacks, lesson_total=lessons)
-                self.paginate(folder, Page(folder, "theme.html", label, data), [(c, u) for c, u, _ in on_term],
+                data.update(setback_total=setbacks, lesson_total=lessons, own_total=len(on_term))
+                self.paginate(folder, Page(folder, "theme.html", label, data), entries,
                               expand=lambda chunk: present.lessons_for_theme(chunk, term))  # noqa: B023
             else:
                 self.paginate(folder, Page(folder, "term.html", label, data), [v for *_, v in on_term], key="cases")

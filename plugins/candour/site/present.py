@@ -9,6 +9,7 @@ from typing import Any, TypedDict
 
 from ..core import html_policy
 from ..core.model import ONGOING, STATUS_LABELS, Case, last_updated, lesson_text, lesson_themes
+from ..core.network import PeerCase
 from ..core.taxonomy import BY_FIELD, BY_KIND
 from ..core.vocabulary import Vocabulary
 
@@ -36,6 +37,7 @@ class CaseSummary(TypedDict):
     updated: str
     updated_label: str
     illustrative: bool
+    home: str | None  # the network another network's case is from (its card links there); None for our own
 
 
 class SetbackView(TypedDict):
@@ -135,7 +137,13 @@ def case_summary(case: Case, url: str, vocabulary: Vocabulary) -> CaseSummary:
         "published": case.published.isoformat(),
         "published_label": long_date(case.published),
         "illustrative": case.illustrative,
+        "home": None,
     }
+
+
+def peer_summary(peer_case: PeerCase, vocabulary: Vocabulary) -> CaseSummary:
+    """A card for another network's case: its summary, linking to its page on its home site."""
+    return {**case_summary(peer_case.case, peer_case.url, vocabulary), "home": peer_case.home.name}
 
 
 def case_view(case: Case, vocabulary: Vocabulary) -> CaseView:
@@ -187,6 +195,7 @@ class LessonView(TypedDict):
     text: str
     case_title: str
     case_url: str
+    network: str | None  # for another network's case, its name
 
 
 class SetbackInLibrary(TypedDict):
@@ -199,6 +208,7 @@ class SetbackInLibrary(TypedDict):
     anchor: str
     case_title: str
     case_url: str
+    network: str | None
 
 
 class ThemeLibrary(TypedDict):
@@ -219,20 +229,22 @@ def about(own: list[str], case: Case, theme: str) -> str | None:
     return "on" if case.themes == [theme] else "maybe" if theme in case.themes else None
 
 
-def lessons_for_theme(entries: list[tuple[Case, str]], theme: str) -> ThemeLibrary:
-    """The setbacks and lessons of these cases about `theme`, each with its case's title and URL, and apart,
-    those that name no theme of their own in a case on several themes."""
+def lessons_for_theme(entries: list[tuple[Case, str, str | None]], theme: str) -> ThemeLibrary:
+    """The setbacks and lessons of these cases (each with its URL, and its network when it is another's)
+    about `theme`, each with its case's title and URL, and apart, those that name no theme of their own in
+    a case on several themes."""
     library: ThemeLibrary = {"setbacks": [], "lessons": [], "other_setbacks": [], "other_lessons": []}
-    for case, url in entries:
+    for case, url, network in entries:
         for index, s in enumerate(case.setbacks):
             if where := about(s.themes, case, theme):
                 library["setbacks" if where == "on" else "other_setbacks"].append({
                     "case_title": case.title, "case_url": url, "what": s.what, "why": s.why,
-                    "impact": s.impact, "response": s.response, "anchor": f"setback-{index + 1}"})
+                    "impact": s.impact, "response": s.response, "anchor": f"setback-{index + 1}",
+                    "network": network})
         for item in case.do_differently:
             if where := about(lesson_themes(item), case, theme):
                 library["lessons" if where == "on" else "other_lessons"].append(
-                    {"case_title": case.title, "case_url": url, "text": lesson_text(item)})
+                    {"case_title": case.title, "case_url": url, "text": lesson_text(item), "network": network})
     return library
 
 
@@ -240,8 +252,9 @@ def lessons_for_theme(entries: list[tuple[Case, str]], theme: str) -> ThemeLibra
 FACET_FIELDS = ("region", "services", "themes", "partners")
 
 
-def filter_index(listing: list[CaseSummary], vocabulary: Vocabulary) -> str:
-    """The compact JSON the filters on /cases/ load: every case, with terms by number, labels once."""
+def filter_index(listing: list[CaseSummary], vocabulary: Vocabulary, networks: list[str] | None = None) -> str:
+    """The compact JSON the filters on /cases/ load: every case, with terms by number, labels once. With
+    `networks` (this casebook's name first, then its peers'), each row ends with its network's number."""
     terms = {key: vocabulary.allowed(_kind(key)) for key in FACET_FIELDS}
     position = {key: {t: i for i, t in enumerate(values)} for key, values in terms.items()}
     rows = []
@@ -252,7 +265,12 @@ def filter_index(listing: list[CaseSummary], vocabulary: Vocabulary) -> str:
             row.append(numbers[0] if isinstance(view[key], dict) else numbers)  # type: ignore[literal-required]
         rows.append([*row, view["updated"], view["updated_label"] if view["updated"] != view["published"] else "",
                      view["published"], view["published_label"], int(view["illustrative"])])
-    labels = {key: [vocabulary.label(_kind(key), t) for t in terms[key]] for key in FACET_FIELDS}
+        if networks:
+            rows[-1].append(networks.index(view["home"]) if view["home"] in networks else 0)
+    labels: dict[str, list[str]] = {key: [vocabulary.label(_kind(key), t) for t in terms[key]]
+                                    for key in FACET_FIELDS}
+    if networks:
+        terms["networks"] = labels["networks"] = list(networks)
     return json.dumps({"terms": terms, "labels": labels, "statuses": STATUS_LABELS, "cases": rows},
                       ensure_ascii=False, separators=(",", ":"))
 
@@ -285,8 +303,9 @@ class Facet(TypedDict):
     options: list[FacetOption]
 
 
-def facets(listing: list[CaseSummary], vocabulary: Vocabulary) -> list[Facet]:
-    """The filter options for a list of cases: each value that occurs, with how many cases have it."""
+def facets(listing: list[CaseSummary], vocabulary: Vocabulary, networks: list[str] | None = None) -> list[Facet]:
+    """The filter options for a list of cases: each value that occurs, with how many cases have it; with
+    `networks` (this casebook's name first), a filter by network too."""
     out: list[Facet] = []
     for key in FACET_FIELDS:
         taxonomy = BY_KIND[_kind(key)]
@@ -302,6 +321,13 @@ def facets(listing: list[CaseSummary], vocabulary: Vocabulary) -> list[Facet]:
         statuses[view["status"]] = statuses.get(view["status"], 0) + 1
     out.append({"param": "status", "label": "Status", "options": [
         {"value": s, "label": label, "count": statuses[s]} for s, label in STATUS_LABELS.items() if s in statuses]})
+    if networks:
+        by_network: dict[str, int] = {}
+        for view in listing:
+            name = view["home"] or networks[0]
+            by_network[name] = by_network.get(name, 0) + 1
+        out.insert(0, {"param": "network", "label": "Network", "options": [
+            {"value": name, "label": name, "count": by_network[name]} for name in networks if name in by_network]})
     return out
 
 

@@ -132,6 +132,13 @@ class Indexer:
             self._pages.append(self._send({"type": "AddFile", "index_id": self._index_id, "url": url,
                                            "file_path": None, "file_contents": text}))
 
+    def add_record(self, url: str, title: str, content: str, filters: dict[str, list[str]], meta: dict[str, str],
+                   language: str) -> None:
+        """Index a page of another site (another network's case) from its text: a result links to `url`."""
+        self._pages.append(self._send({"type": "AddRecord", "index_id": self._index_id, "url": url,
+                                       "content": content, "language": language, "meta": {**meta, "title": title},
+                                       "filters": filters, "sort": None}))
+
     def write(self, site_dir: FsPath) -> str:
         """Write the index into `site_dir/pagefind/`; return a one-line summary."""
         try:

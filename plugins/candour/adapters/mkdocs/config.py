@@ -18,3 +18,5 @@ class CandourConfig(Config):
     search = c.Optional(c.Type(object))
     waivers = c.Optional(c.Type(object))
     private_contact = c.Optional(c.Type(object))
+    peers = c.Optional(c.Type(object))
+    network_dir = c.Optional(c.Type(object))

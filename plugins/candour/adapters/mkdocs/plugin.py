@@ -33,6 +33,7 @@ from mkdocs.utils.templates import TemplateContext
 from ...core import casebook
 from ...core.body import Body, Heading
 from ...core.cache import ResultCache, default_folder
+from ...core.network import Network, load_network
 from ...core.settings import ConfigError, Settings, read_config
 from ...core.vocabulary import Vocabulary, VocabularyError
 from ...site import search, security
@@ -79,7 +80,8 @@ class CandourPlugin(BasePlugin[CandourConfig]):
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
         root = FsPath(config.config_file_path).parent if config.config_file_path else FsPath.cwd()
         try:
-            self.settings = Settings.from_options(root, dict(self.config), site_name=config.site_name)
+            self.settings = Settings.from_options(root, dict(self.config), site_name=config.site_name,
+                                                  site_url=config.site_url)
         except ConfigError as exc:
             raise PluginError(f"candour: {exc}") from None
         dirs = config.theme.dirs
@@ -98,11 +100,18 @@ class CandourPlugin(BasePlugin[CandourConfig]):
                         "remove it from mkdocs.yml: candour indexes the site with Pagefind")
         if not config.site_url:
             log.warning("set 'site_url' in mkdocs.yml: the feed and open data need absolute links")
+        if self.settings.plugin.peers and config.nav is not None and not _in_nav(config.nav, "network/index.md"):
+            # An index's readers need a way to the other networks' cases: after 'Cases', or last.
+            nav = config.nav
+            at = next((i + 1 for i, item in enumerate(nav) if _in_nav(item, "cases/index.md")), len(nav))
+            config.nav.insert(at, {"Network": "network/index.md"})
         return config
 
     def on_serve(self, server: LiveReloadServer, config: MkDocsConfig, builder: Any) -> LiveReloadServer:
         assert self.settings is not None
         server.watch(str(self.settings.cases_dir))  # outside docs_dir, so MkDocs would not watch it
+        if self.settings.network_dir.is_dir():  # the peers' snapshots, which `candour federate` rewrites
+            server.watch(str(self.settings.network_dir))
         if config.theme.custom_dir:  # the casebook's own templates: MkDocs watches themes only if asked
             server.watch(config.theme.custom_dir)
         if nonce := self.serve_nonce:
@@ -141,6 +150,13 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         # Under `mkdocs serve` a case with errors is left out and its problems are shown on every page, so
         # the writer sees them where they are looking; `mkdocs build` refuses to build at all.
         problems = unchecked or _report(book, serving=preview is not None)
+        # Other networks' cases, from the snapshots: each entry checked again (a pull request can change a
+        # snapshot); what fails is reported and left out, and never stops the build.
+        network = load_network(self.settings, self.vocabulary) if self.settings.plugin.peers else Network()
+        for line in network.problems():
+            log.info(line)
+        if network.peers:
+            log.info(f"network: {len(network.cases)} cases from {len(network.peers)} peers")
         self.timings["checking"] = time.perf_counter() - started
         started = time.perf_counter()
         try:
@@ -148,7 +164,7 @@ class CandourPlugin(BasePlugin[CandourConfig]):
                              lambda path: File(path, "", "", config.use_directory_urls).url,
                              site_url=config.site_url or "", site_name=config.site_name,
                              existing={file.src_uri for file in files}, repo_url=config.repo_url,
-                             bodies=preview.bodies if preview else None)
+                             bodies=preview.bodies if preview else None, network=network)
         except PlanError as exc:
             raise PluginError(f"candour: {exc}") from None
         if preview is not None:
@@ -214,6 +230,10 @@ class CandourPlugin(BasePlugin[CandourConfig]):
                 self.indexer = search.Indexer()
             except search.SearchIndexError as exc:
                 raise PluginError(f"candour: {exc}") from None
+        if self.indexer is not None and self.plan is not None:
+            language = config.theme.get("language") or "en"
+            for record in self.plan.records:
+                self.indexer.add_record(record.url, record.title, record.content, record.filters, record.meta, language)
         if self.preview is not None and env.bytecode_cache is None:
             # MkDocs makes a new environment for every build: compiled templates are kept between rebuilds
             # (Jinja compares each template's source, so an edited template is compiled again).
@@ -307,6 +327,17 @@ class CandourPlugin(BasePlugin[CandourConfig]):
             log.info(f"preview: {len(self.plan.pages if self.plan else ()) - reused} planned pages made, "
                      f"{reused} unchanged since the last build")
         log.info("timings: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.timings.items()))
+
+
+def _in_nav(nav: Any, path: str) -> bool:
+    """Whether MkDocs' `nav` setting lists the page at `path` anywhere."""
+    if isinstance(nav, str):
+        return nav == path
+    if isinstance(nav, dict):
+        return any(_in_nav(value, path) for value in nav.values())
+    if isinstance(nav, list):
+        return any(_in_nav(item, path) for item in nav)
+    return False
 
 
 def _report(book: casebook.Casebook, serving: bool) -> list[str]:

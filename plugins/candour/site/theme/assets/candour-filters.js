@@ -27,8 +27,8 @@
   var matches = [];
   var shown = 0;
   // Where each filter's value is in a row of the index, and the index's name for its terms.
-  var fields = { region: 4, service: 5, theme: 6, partner: 7 };
-  var kinds = { region: "region", service: "services", theme: "themes", partner: "partners" };
+  var fields = { region: 4, service: 5, theme: 6, partner: 7, network: 13 };
+  var kinds = { region: "region", service: "services", theme: "themes", partner: "partners", network: "networks" };
 
   function plural(n) { return n === 1 ? " case" : " cases"; }
 
@@ -51,13 +51,15 @@
     var li = el("li", "candour-case-card");
     var title = el("h2", "candour-case-card__title");
     var link = el("a", "", row[0]);
-    link.href = base + row[1];
+    // Another network's case opens on its own site: its address is absolute (and checked when it was fetched).
+    link.href = /^https?:\/\//.test(row[1]) ? row[1] : base + row[1];
     title.appendChild(link);
     li.appendChild(title);
     li.appendChild(el("p", "", row[2]));
     var meta = el("p", "candour-meta");
     meta.appendChild(el("span", "candour-status candour-status--" + row[3], index.statuses[row[3]]));
     if (row[12]) meta.appendChild(el("span", "candour-flag", "Illustrative"));
+    if (row[13]) meta.appendChild(el("span", "candour-network", "From " + index.labels.networks[row[13]]));
     meta.appendChild(el("span", "", index.labels.region[row[4]]));
     meta.appendChild(el("span", "", row[5].map(function (i) { return index.labels.services[i]; }).join(", ")));
     var when = el("span", "", "Published ");

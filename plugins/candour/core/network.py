@@ -1,0 +1,453 @@
+"""Other networks' cases: what an index knows of its peers, from the snapshots `candour federate` wrote.
+
+A peer's data is untrusted, exactly like a pull request from a stranger, and so is a snapshot (a pull
+request can change it). Every entry is checked by the same model and rules as a case file of our own;
+its address must be inside the site it comes from; what fails is left out and reported, by peer and
+entry. Nothing here raises for bad peer data: a peer can never stop a build.
+
+A snapshot holds a peer's own cases (from its `cases.json`) and, when the peer is itself an index, the
+cases it federates (from its `network.json`), each with the site it is from. An index vouches for its
+peers: a case that comes through it must be inside a site its list names. A case that comes back to
+this casebook, or through more than `MAX_CHAIN` indexes, is a loop and is left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path as FsPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from . import html_policy, rules
+from .loader import Source
+from .model import SCHEMA_VERSION, SLUG_RE, Case
+from .problems import Problem, format_path
+from .settings import PeerOption, Settings, peer_address
+from .taxonomy import BY_FIELD, KINDS
+from .validation import check_source
+from .vocabulary import MAX_LABEL, TERM_RE, Vocabulary
+
+#: The format of a snapshot file.
+SNAPSHOT_VERSION = 1
+#: Most indexes a case may come through before it is taken for a loop.
+MAX_CHAIN = 4
+#: Largest snapshot read (a snapshot of 10,000 cases is about 30 MB).
+MAX_SNAPSHOT_BYTES = 200_000_000
+#: Most entries taken from one peer.
+MAX_ENTRIES = 50_000
+#: Fields a peer's entry carries that are not the case's own: where it is, and where it came from.
+PLACE_FIELDS = ("slug", "url", "home", "via", "fetched")
+#: Fields of a peer's case an index never keeps: the story stays on the peer's site, with its sources and
+#: the names of the people who wrote it.
+DROPPED_FIELDS = ("sources", "contributors")
+#: The open data file every casebook publishes for indexes: its name, its peers and the cases it federates.
+NETWORK_FILE = "network.json"
+
+
+@dataclass(frozen=True)
+class Home:
+    """The casebook a case lives on."""
+
+    name: str
+    url: str  # its public address, ending in '/'
+
+
+@dataclass(frozen=True)
+class PeerCase:
+    """A case of another network's, as an index shows it: a card that links to its home."""
+
+    case: Case
+    url: str  # its page on its home site
+    slug: str
+    home: Home
+    peer: str  # the key of the peer it came through
+    via: tuple[str, ...]  # the addresses of the indexes it came through, nearest first; () when from its home
+    fetched: str  # when its peer was last fetched, YYYY-MM-DD
+    record: dict[str, Any]  # the entry as kept in the snapshot (unmapped), for this index's own network.json
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    entry: str  # 'case 3 (housing-first-pilot)'
+    problems: tuple[str, ...]
+
+
+@dataclass
+class PeerStatus:
+    """What the network status page says of one peer."""
+
+    key: str
+    name: str
+    url: str
+    cases: int = 0
+    left_out: list[LeftOut] = field(default_factory=list)
+    fetched: str | None = None  # the last good fetch, as an ISO timestamp
+    error: str | None = None  # the last fetch's fault, when it failed
+    error_since: str | None = None
+    note: str | None = None  # e.g. 'not fetched yet'
+    peers: list[Home] = field(default_factory=list)  # its own peers, when it is an index
+    sites: list[Home] = field(default_factory=list)  # the sites of the cases it federates, which it vouches for
+    loops: int = 0  # cases that came back to this casebook through it
+
+
+@dataclass
+class Network:
+    peers: list[PeerStatus] = field(default_factory=list)
+    cases: list[PeerCase] = field(default_factory=list)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # peers' labels of terms we do not have
+
+    def vocabulary(self, own: Vocabulary) -> Vocabulary:
+        """This casebook's vocabulary, with the terms only peers use, under their own labels."""
+        terms = {kind: dict(own.terms.get(kind, {})) for kind in KINDS}
+        for kind, labels in self.labels.items():
+            for term, label in labels.items():
+                terms.setdefault(kind, {}).setdefault(term, label)
+        return Vocabulary(terms)
+
+    def problems(self) -> list[str]:
+        """One line for each peer's fault and each entry left out, for a build's log."""
+        lines = []
+        for peer in self.peers:
+            if peer.note:
+                lines.append(f"network: {peer.name}: {peer.note}")
+            if peer.error:
+                kept = f"showing the snapshot of {peer.fetched[:10]}" if peer.fetched else \
+                    "none of its cases is shown yet"
+                lines.append(f"network: {peer.name}: the last fetch failed ({peer.error}); {kept}")
+            for left in peer.left_out:
+                lines.append(f"network: {peer.name}: {left.entry} left out: {'; '.join(left.problems)}")
+        return lines
+
+
+def inside(url: str, base: str) -> bool:
+    """Whether `url` is an address on the site at `base` (same scheme, host and port, below its path)."""
+    try:
+        target, home = urlsplit(url), urlsplit(base)
+        same = (target.scheme, target.hostname, target.port) == (home.scheme, home.hostname, home.port)
+    except ValueError:
+        return False
+    return (same and target.username is None and target.password is None and bool(target.hostname)
+            and target.path.startswith(home.path) and "/../" not in target.path + "/"
+            and not any(ch.isspace() or ch in '\\"\'<>`' for ch in url) and len(url) <= 500)
+
+
+def same_address(one: str, other: str) -> bool:
+    return one.rstrip("/").lower() == other.rstrip("/").lower()
+
+
+def _labels(raw: Any, problems: list[str]) -> dict[str, dict[str, str]]:
+    """A peer's labels of its terms, each checked: a term is a slug, a label one line of plain text."""
+    labels: dict[str, dict[str, str]] = {}
+    if not isinstance(raw, dict):
+        return labels
+    for kind in KINDS:
+        given = raw.get(kind)
+        if not isinstance(given, dict):
+            continue
+        for term, label in list(given.items())[:1000]:
+            if not isinstance(term, str) or not TERM_RE.match(term) or not isinstance(label, str):
+                continue
+            issue = html_policy.plain_text_issue(label)
+            if issue or not label.strip() or len(label) > MAX_LABEL or "\n" in label:
+                problems.append(f"the label of the {kind[:-1]} {term!r} was not used: "
+                                f"{issue[0] if issue else 'it must be one line of 1 to 80 characters'}")
+                continue
+            labels.setdefault(kind, {})[term] = label.strip()
+    return labels
+
+
+def _mapped(data: dict[str, Any], mapping: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
+    """A case's fields with the peer's terms folded into ours, as the index's configuration says."""
+    if not mapping:
+        return data
+    out = dict(data)
+    for kind, folds in mapping.items():
+        name = BY_FIELD_BY_KIND[kind]
+        value = out.get(name)
+        if isinstance(value, str):
+            out[name] = folds.get(value, value)
+        elif isinstance(value, list):
+            out[name] = _fold_list(value, folds)
+        if kind == "themes":
+            for part in ("setbacks", "do_differently"):
+                items = out.get(part)
+                if isinstance(items, list):
+                    out[part] = [{**item, "themes": _fold_list(item["themes"], folds)}
+                                 if isinstance(item, dict) and isinstance(item.get("themes"), list) else item
+                                 for item in items]
+    return out
+
+
+def _fold_list(values: list[Any], folds: Mapping[str, str]) -> list[Any]:
+    folded: list[Any] = []
+    for value in values:
+        value = folds.get(value, value) if isinstance(value, str) else value
+        if value not in folded:
+            folded.append(value)
+    return folded
+
+
+BY_FIELD_BY_KIND = {taxonomy.kind: name for name, taxonomy in BY_FIELD.items()}
+
+
+def terms_used(data: dict[str, Any]) -> Iterable[tuple[str, str]]:
+    for name, taxonomy in BY_FIELD.items():
+        value = data.get(name)
+        for term in [value] if isinstance(value, str) else value if isinstance(value, list) else []:
+            if isinstance(term, str):
+                yield taxonomy.kind, term
+    for part in ("setbacks", "do_differently"):
+        items = data.get(part)
+        for item in items if isinstance(items, list) else []:
+            themes = item.get("themes") if isinstance(item, dict) else None
+            for term in themes if isinstance(themes, list) else []:
+                if isinstance(term, str):
+                    yield "themes", term
+
+
+@dataclass
+class Checked:
+    """A peer's entries, checked: the cases kept, and why the rest were left out."""
+
+    cases: list[PeerCase] = field(default_factory=list)
+    left_out: list[LeftOut] = field(default_factory=list)
+    loops: int = 0
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)  # labels of terms the index does not have
+
+
+def check_entries(peer: PeerOption, entries: Sequence[Any], *, vouched: Sequence[Home], labels: Any,
+                  options: rules.Options, own_url: str, fetched: str, index_vocabulary: Vocabulary,
+                  chained: bool = False) -> Checked:
+    """Check a peer's entries as untrusted case files. `entries` are its `cases.json` cases, or (with
+    `chained`) the cases its `network.json` says it federates, each with the site it is from; `vouched` are
+    the sites the peer lists as its own peers."""
+    checked = Checked()
+    label_problems: list[str] = []
+    peer_labels = _labels(labels, label_problems)
+    if label_problems:
+        checked.left_out.append(LeftOut("its labels", tuple(label_problems[:20])))
+    if len(entries) > MAX_ENTRIES:
+        checked.left_out.append(LeftOut(f"entries after the first {MAX_ENTRIES:,}",
+                                        (f"it lists {len(entries):,} cases; an index takes at most {MAX_ENTRIES:,} "
+                                         "from one peer",)))
+    own_home = Home(peer.name, peer.url)
+    for number, entry in enumerate(entries[:MAX_ENTRIES], start=1):
+        name = f"case {number}"
+        if not isinstance(entry, dict):
+            checked.left_out.append(LeftOut(name, ("it is not a set of fields",)))
+            continue
+        slug = entry.get("slug")
+        if isinstance(slug, str) and SLUG_RE.match(slug) and len(slug) <= 100:
+            name = f"case {number} ({slug})"
+        else:
+            slug = None
+        home, via, problem = _home_of(entry, own_home, vouched, own_url, chained)
+        if home is None:
+            if problem == "loop":
+                checked.loops += 1
+            else:
+                checked.left_out.append(LeftOut(name, (problem,)))
+            continue
+        url = entry.get("url")
+        if not isinstance(url, str) or not inside(url, home.url):
+            checked.left_out.append(LeftOut(name, (f"its address {_shown(url)} is not a page of {home.url}",)))
+            continue
+        data = {key: value for key, value in entry.items()
+                if key not in PLACE_FIELDS and key not in DROPPED_FIELDS and value is not None}
+        folded = _mapped(data, peer.terms)
+        vocabulary = _vocabulary_for(folded, peer_labels, index_vocabulary)
+        case, problems = check_source(Source(f"{peer.key}: {name}", folded), vocabulary, options)
+        errors = [p for p in problems if p.severity == "error"]
+        if case is None or errors:
+            checked.left_out.append(LeftOut(name, tuple(_problem_text(p) for p in errors[:10])))
+            continue
+        for kind, term in terms_used(folded):
+            if (kind, term) not in index_vocabulary:
+                checked.labels.setdefault(kind, {}).setdefault(term, vocabulary.label(kind, term))
+        record = {key: value for key, value in entry.items() if key not in DROPPED_FIELDS}
+        checked.cases.append(PeerCase(case, url, slug or _slug_of(url), home, peer.key, via, fetched[:10], record))
+    return checked
+
+
+def _shown(value: Any) -> str:
+    return repr(value[:120]) if isinstance(value, str) else "(none)"
+
+
+def _problem_text(problem: Problem) -> str:
+    where = format_path(problem.path)
+    return f"{problem.code} {where + ': ' if where else ''}{problem.message}"
+
+
+def _slug_of(url: str) -> str:
+    parts = [part for part in urlsplit(url).path.split("/") if part]
+    return parts[-1] if parts else "case"
+
+
+def _home_of(entry: dict[str, Any], peer: Home, vouched: Sequence[Home], own_url: str,
+             chained: bool) -> tuple[Home | None, tuple[str, ...], str]:
+    """The site a case is from and the indexes it came through, or (None, (), why it is left out)."""
+    if not chained:
+        if own_url and same_address(peer.url, own_url):
+            return None, (), "loop"
+        return peer, (), ""
+    raw_home, raw_via = entry.get("home"), entry.get("via", [])
+    if not isinstance(raw_home, dict) or not isinstance(raw_home.get("url"), str):
+        return None, (), "it does not say which casebook it is from ('home')"
+    if not isinstance(raw_via, list) or not all(isinstance(v, str) for v in raw_via):
+        return None, (), "its 'via' is not a list of addresses"
+    via = (peer.url, *raw_via)
+    home_url = raw_home["url"]
+    if own_url and (same_address(home_url, own_url) or any(same_address(v, own_url) for v in via[1:])):
+        return None, (), "loop"
+    if len(via) > MAX_CHAIN:
+        return None, (), f"it came through {len(via)} indexes; at most {MAX_CHAIN} are followed (a loop?)"
+    known = next((home for home in vouched if same_address(home.url, home_url)), None)
+    if known is None:
+        return None, (), f"it says it is from {_shown(home_url)}, which is not one of {peer.name}'s peers"
+    return known, via, ""
+
+
+def _vocabulary_for(data: dict[str, Any], peer_labels: dict[str, dict[str, str]], index: Vocabulary) -> Vocabulary:
+    """The terms an entry may use: ours, and any of its own written as terms are (the peer's vocabulary
+    may differ from ours), under the peer's label when it gave one."""
+    terms: dict[str, dict[str, str]] = {kind: dict(index.terms.get(kind, {})) for kind in KINDS}
+    for kind, term in terms_used(data):
+        if TERM_RE.match(term) and len(term) <= 80 and term not in terms[kind]:
+            terms[kind][term] = peer_labels.get(kind, {}).get(term, term.replace("-", " ").capitalize())
+    return Vocabulary(terms)
+
+
+def vouched_peers(raw: Any) -> list[Home]:
+    """The peers a peer lists in its network.json, each checked (a name of plain text, a public address)."""
+    homes: list[Home] = []
+    for item in raw[:1000] if isinstance(raw, list) else []:
+        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not isinstance(item.get("url"), str):
+            continue
+        name = item["name"].strip()
+        if not name or len(name) > 80 or "\n" in name or html_policy.plain_text_issue(name):
+            continue
+        try:
+            homes.append(Home(name, peer_address(item["url"])))
+        except ValueError:
+            continue
+    return homes
+
+
+# Snapshots ---------------------------------------------------------------------------------------------
+
+
+def snapshot_path(settings: Settings, peer: PeerOption) -> FsPath:
+    return settings.network_dir / f"{peer.key}.json"
+
+
+def read_snapshot(path: FsPath) -> tuple[dict[str, Any] | None, str | None]:
+    """A snapshot file as data, or (None, why it cannot be read). Missing is (None, None)."""
+    try:
+        if path.is_symlink():
+            return None, f"{path.name} is a symbolic link; links are never followed"
+        if not path.exists():
+            return None, None
+        if path.stat().st_size > MAX_SNAPSHOT_BYTES:
+            return None, f"{path.name} is over {MAX_SNAPSHOT_BYTES:,} bytes"
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError, RecursionError) as exc:
+        return None, f"{path.name} cannot be read ({type(exc).__name__}: {str(exc)[:200]}); run candour federate"
+    if not isinstance(data, dict) or data.get("candour_snapshot") != SNAPSHOT_VERSION:
+        return None, f"{path.name} is not a snapshot this Candour reads (run candour federate to write it again)"
+    return data, None
+
+
+def write_snapshot(path: FsPath, snapshot: dict[str, Any]) -> None:
+    """Write a snapshot so that a change to one case is a change to one line, atomically."""
+    head = {key: value for key, value in snapshot.items() if key not in ("cases", "chained")}
+    lines = [json.dumps(head, ensure_ascii=False, indent=1, sort_keys=True)[:-2]]
+    for key in ("cases", "chained"):
+        records = snapshot.get(key) or []
+        body = ",\n".join(json.dumps(r, ensure_ascii=False, sort_keys=True, separators=(",", ":")) for r in records)
+        lines.append(f',\n "{key}": [\n{body}\n ]' if records else f',\n "{key}": []')
+    text = "".join(lines) + "\n}\n"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _text(value: Any, limit: int = 500) -> str | None:
+    return value[:limit] if isinstance(value, str) else None
+
+
+def _timestamp(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.datetime.fromisoformat(value.replace("Z", "+00:00")).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except ValueError:
+        return None
+
+
+def load_network(settings: Settings, vocabulary: Vocabulary) -> Network:
+    """Every peer's snapshot, every entry checked again: the cases an index shows, and each peer's status."""
+    network = Network()
+    seen: dict[str, int] = {}  # a case's address -> its place in network.cases
+    options = rules.Options(settings.options.min_words, allow_waivers=settings.options.allow_waivers)
+    for peer in settings.plugin.peers:
+        status = PeerStatus(peer.key, peer.name, peer.url)
+        network.peers.append(status)
+        data, problem = read_snapshot(snapshot_path(settings, peer))
+        if data is None:
+            status.note = problem or "not fetched yet: run candour federate"
+            continue
+        status.fetched = _timestamp(data.get("fetched"))
+        error = data.get("error")
+        if isinstance(error, dict):
+            status.error, status.error_since = _text(error.get("message")), _timestamp(error.get("since"))
+        status.peers, status.sites = vouched_peers(data.get("peers")), vouched_peers(data.get("sites"))
+        fetched = status.fetched or "unknown"
+        for chained in (False, True):
+            entries = data.get("chained" if chained else "cases")
+            checked = check_entries(peer, entries if isinstance(entries, list) else [], vouched=status.sites,
+                                    labels=data.get("labels"), options=options, own_url=settings.site_url,
+                                    fetched=fetched, index_vocabulary=vocabulary, chained=chained)
+            status.left_out += checked.left_out
+            status.loops += checked.loops
+            for kind, labels in checked.labels.items():
+                for term, label in labels.items():
+                    network.labels.setdefault(kind, {}).setdefault(term, label)
+            for case in checked.cases:
+                key = case.url.rstrip("/").lower()
+                if key in seen:  # the same case through two peers: shown once, from its own home if one is
+                    earlier = network.cases[seen[key]]
+                    if earlier.via and not case.via:
+                        network.cases[seen[key]] = case
+                    continue
+                seen[key] = len(network.cases)
+                network.cases.append(case)
+    for status in network.peers:
+        status.cases = sum(1 for case in network.cases if case.peer == status.key)
+    return network
+
+
+def network_json(site_name: str, site_url: str, network: Network, vocabulary: Vocabulary) -> str:
+    """This casebook's `network.json`: its name and address, its peers, and the cases it federates (each with
+    the site it is from and the indexes it came through), so an index of indexes can be built from it."""
+    peers = [{"name": p.name, "url": p.url, "fetched": p.fetched, "cases": p.cases} for p in network.peers]
+    sites: dict[str, dict[str, str]] = {}
+    labels: dict[str, dict[str, str]] = {}
+    records = []
+    for case in network.cases:
+        sites.setdefault(case.home.url, {"name": case.home.name, "url": case.home.url})
+        records.append({**{k: v for k, v in case.record.items() if k not in PLACE_FIELDS}, "slug": case.slug,
+                        "url": case.url, "home": {"name": case.home.name, "url": case.home.url},
+                        "via": list(case.via), "fetched": case.fetched})
+        for kind, term in terms_used(case.record):
+            if kind in KINDS and term in vocabulary.terms.get(kind, {}):
+                labels.setdefault(kind, {})[term] = vocabulary.label(kind, term)
+    head = json.dumps({"schema_version": SCHEMA_VERSION, "name": site_name, "url": site_url, "peers": peers,
+                       "sites": list(sites.values()), "labels": labels, "count": len(records)},
+                      ensure_ascii=False)[:-1]
+    body = ",\n".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for r in records)
+    return f'{head}, "cases": [\n{body}\n]}}\n' if records else f'{head}, "cases": []}}\n'
