@@ -228,7 +228,7 @@ def check_entries(peer: PeerOption, entries: Sequence[Any], *, vouched: Sequence
     checked = Checked()
     label_problems: list[str] = []
     peer_labels = _labels(labels, label_problems)
-    if label_problems:
+    if label_problems and not chained:  # the labels are the peer's, whichever of its files gave them: once
         checked.left_out.append(LeftOut("its labels", tuple(label_problems[:20])))
     if len(entries) > MAX_ENTRIES:
         checked.left_out.append(LeftOut(f"entries after the first {MAX_ENTRIES:,}",
