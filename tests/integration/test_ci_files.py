@@ -57,6 +57,11 @@ def test_workflows_do_what_the_project_needs() -> None:
     stale_text = (WORKFLOWS / "stale-cases.yml").read_text()
     assert "candour stale --days 180 --format json" in stale_text and "grep" not in stale_text
     assert "gh issue edit" in stale_text and "gh label create" in stale_text  # one issue, kept up to date
+    federate = yaml.safe_load((WORKFLOWS / "federate.yml").read_text())
+    assert federate[True]["schedule"] and federate["permissions"] == {"contents": "write", "pull-requests": "write"}
+    federate_text = (WORKFLOWS / "federate.yml").read_text()
+    assert "candour federate" in federate_text and "gh pr create" in federate_text and "gh pr edit" in federate_text
+    assert "git diff --cached --quiet" in federate_text  # no change, no pull request
 
 
 # The current major versions (on Node 24); older ones put deprecation warnings next to contributors' annotations.
@@ -162,7 +167,7 @@ def test_the_published_pre_commit_hook_installs_and_runs_from_a_clone(tmp_path: 
 
 
 def test_the_starters_workflows_stay_in_step_with_the_repositorys() -> None:
-    """publish, stale-cases and case-from-issue differ only in how Candour is installed (the package, not
+    """publish, stale-cases, case-from-issue and federate differ only in how Candour is installed (the package, not
     this source tree), so a fix to one reaches both."""
     def steps_but_install(path: Path) -> list[dict[str, object]]:
         flow = yaml.safe_load(path.read_text())
@@ -171,5 +176,5 @@ def test_the_starters_workflows_stay_in_step_with_the_repositorys() -> None:
             step.get("with", {}).pop("cache-dependency-path", None)
         return steps
 
-    for name in ("publish.yml", "stale-cases.yml", "case-from-issue.yml"):
+    for name in ("publish.yml", "stale-cases.yml", "case-from-issue.yml", "federate.yml"):
         assert steps_but_install(WORKFLOWS / name) == steps_but_install(STARTER_WORKFLOWS / name), name

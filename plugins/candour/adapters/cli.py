@@ -433,10 +433,10 @@ def _federate(args: argparse.Namespace, settings: Settings) -> int:
     vocabulary = _vocabulary(settings, "text")
     if vocabulary is None:
         return EXIT_INVALID
-    if not settings.plugin.peers:
-        print("candour: no peers are listed under the candour plugin in mkdocs.yml (see 'Join an index' in the "
-              "maintainers' guide)", file=sys.stderr)
-        return EXIT_USAGE
+    if not settings.plugin.peers:  # not a fault: the scheduled workflow runs in every casebook
+        print("No peers are listed under the candour plugin in mkdocs.yml, so there is nothing to fetch (the "
+              "maintainers' guide says how to add one).")
+        return EXIT_OK
     reports = federate.federate(settings, vocabulary, timeout=args.timeout, max_bytes=int(args.max_mb * 1e6))
     for report in reports:
         print("\n".join(report.lines()))
