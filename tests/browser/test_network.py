@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from candour.adapters.cli import main
 from tests.browser.conftest import serve
+from tests.browser.test_accessibility import axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -157,3 +158,23 @@ def test_the_status_page_says_how_each_peer_is(federation: tuple[str, str], read
     expect(ghost.locator("li")).to_have_count(2)
     alpha = reader.locator("section", has=reader.locator("#peer-alpha-network"))
     expect(alpha.locator("dd").first).to_have_text("1")
+
+
+@pytest.mark.parametrize(("path", "width", "scheme"), [("network/?network=Beta+Network", 1280, "light"),
+                                                       ("network/status/", 375, "dark"),
+                                                       ("themes/funding/", 375, "light")])
+def test_the_network_pages_meet_wcag(federation: tuple[str, str], browser: Browser, path: str, width: int,
+                                     scheme: str) -> None:
+    index, _ = federation
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme,  # type: ignore[arg-type]
+                                  bypass_csp=True)
+    page = context.new_page()
+    try:
+        page.goto(index + path)
+        page.locator("#candour-count, h1").first.wait_for()
+        if "?" in path:
+            expect(page.locator("#candour-count")).to_have_text("2 of 5 cases")
+        page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+        assert axe_violations(page) == []
+    finally:
+        context.close()
