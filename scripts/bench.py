@@ -14,7 +14,8 @@ of the site, then measures, each as a separate process:
     cases left out of the nav;
   - search cost in Chromium: bytes fetched until the first results show, for a common and a rare word,
     and the total size of the Pagefind index;
-  - the HTML size of one case page and of /cases/.
+  - the HTML size of one case page and of /cases/;
+  - an index of 20 peers sharing the same N cases (their snapshots), built against the single casebook.
 It prints a table and writes bench-results/bench.json.
 """
 
@@ -161,6 +162,34 @@ def make_baseline(site: Path, folder: Path) -> None:
         "plugins: [search]\nnav:\n  - Home: index.md\nvalidation:\n  nav:\n    omitted_files: info\n")
 
 
+PEERS = 20
+
+
+def make_federation(site: Path, built: Path, folder: Path, peers: int = PEERS) -> None:
+    """An index with no cases of its own, and `peers` peers that share the single casebook's cases between them:
+    their snapshots, as `candour federate` writes them, made from that casebook's own cases.json."""
+    from candour.core.network import SNAPSHOT_VERSION, write_snapshot
+
+    for name in ("docs",):
+        shutil.copytree(site / name, folder / name)
+    (folder / "cases").mkdir()
+    shutil.copy(site / "cases" / "vocabulary.yml", folder / "cases")
+    records = json.loads((built / "cases.json").read_text(encoding="utf-8"))["cases"]
+    config = (site / "mkdocs.yml").read_text(encoding="utf-8")
+    listed = "".join(f"        - name: Peer network {k:02d}\n          url: https://peer-{k:02d}.example/\n"
+                     for k in range(peers))
+    config = config.replace("      min_words: 8\n", f"      min_words: 8\n      peers:\n{listed}", 1)
+    assert listed in config
+    (folder / "mkdocs.yml").write_text(config, encoding="utf-8")
+    for k in range(peers):
+        base = f"https://peer-{k:02d}.example/"
+        mine = [{**r, "url": f"{base}cases/{r['slug']}/"} for r in records[k::peers]]
+        write_snapshot(folder / "network" / f"peer-network-{k:02d}.json", {
+            "candour_snapshot": SNAPSHOT_VERSION, "peer": {"name": f"Peer network {k:02d}", "url": base},
+            "fetched": "2026-11-27T00:00:00Z", "error": None, "labels": {}, "peers": [], "sites": [],
+            "left_out": [], "loops": 0, "cases": mine, "chained": []})
+
+
 def timed(command: list[str], cwd: Path) -> dict[str, Any]:
     """Run a command; its wall time, peak RSS (from the kernel's accounting) and output."""
     start = time.perf_counter()
@@ -285,6 +314,14 @@ def bench(n: int, with_search: bool) -> dict[str, Any]:
             "site_mb": round(folder_bytes(built) / 1e6, 1),
             "pagefind_index_mb": round(folder_bytes(built / "pagefind") / 1e6, 2),
         }
+        # The same cases from 20 peers' snapshots: an index builds cards, search records and lessons, not pages.
+        federation = Path(tmp) / "federation"
+        make_federation(site, built, federation)
+        federated = min((timed([str(BIN / "mkdocs"), "build", "--strict"], federation)
+                         for _ in range(ROUNDS if n <= 1000 else 1)), key=lambda run: run["seconds"])
+        assert f"network: {n} cases from {PEERS} peers" in federated["output"], federated["output"][-2000:]
+        result.update(federation_s=federated["seconds"], federation_peak_rss_mb=federated["peak_rss_mb"],
+                      federation_over_single=round(federated["seconds"] / build["seconds"], 2))
         ENV["CANDOUR_CACHE_DIR"] = str(Path(tmp) / "serve-cache")
         result["serve_preview_s"] = serve_preview(site)
         if with_search:
@@ -301,7 +338,8 @@ COLUMNS = [("cases", "cases"), ("validate_s", "validate s"), ("validate_cached_s
            ("baseline_s", "baseline s"), ("build_over_baseline", "build/baseline"),
            ("build_peak_rss_mb", "build RSS MB"), ("search_common_kb", "search common KB"),
            ("search_rare_kb", "search rare KB"), ("pagefind_index_mb", "index MB"), ("case_page_kb", "case page KB"),
-           ("cases_index_kb", "/cases/ KB"), ("largest_theme_page_kb", "largest theme KB")]
+           ("cases_index_kb", "/cases/ KB"), ("largest_theme_page_kb", "largest theme KB"),
+           ("federation_s", f"{PEERS} peers build s"), ("federation_over_single", "peers/single")]
 
 
 def main() -> int:

@@ -250,3 +250,67 @@ def test_the_contact_marker_is_filled_from_the_private_contact(tmp_path: Path, v
     assert site_plan.REPOSITORY_MARKER in (site_plan.PACKAGE_PAGES_DIR / "contribute.md").read_text(encoding="utf-8")
     for page in ("accessibility.md", "privacy.md"):
         assert site_plan.CONTACT_MARKER in (site_plan.PACKAGE_PAGES_DIR / page).read_text(encoding="utf-8")
+
+
+def _network(vocabulary: Vocabulary) -> Any:
+    """Two peers' checked cases, as the index's build reads them from the snapshots."""
+    from candour.core import network, rules
+    from candour.core.settings import PeerOption
+
+    statuses, cases = [], []
+    for key, name, themes in (("north", "North Network", ["funding"]), ("south", "South Network", ["tenancy"])):
+        peer = PeerOption(name=name, url=f"https://{key}.example/", id=key)
+        entry = {"slug": f"{key}-case", "url": f"https://{key}.example/cases/{key}-case/",
+                 **good(title=f"The {key} pilot of shared triage", themes=themes, published="2024-01-01")}
+        checked = network.check_entries(peer, [entry], vouched=[], labels={"themes": {"tenancy": "Tenancies"}},
+                                        options=rules.Options(), own_url=SITE_URL, fetched="2026-01-01T00:00:00Z",
+                                        index_vocabulary=vocabulary)
+        assert not checked.left_out, checked.left_out
+        cases += checked.cases
+        statuses.append(network.PeerStatus(key, name, peer.url, cases=1, fetched="2026-01-01T00:00:00Z"))
+    return network.Network(statuses, cases, {"themes": {"tenancy": "Tenancies"}})
+
+
+def test_an_index_plans_the_network_page_its_status_search_records_and_lessons(tmp_path: Path,
+                                                                             vocabulary: Vocabulary) -> None:
+    plan = make_plan(tmp_path, vocabulary, network=_network(vocabulary))
+    first = plan.pages["network/index.md"]
+    assert (first.template, first.data["total"], first.data["networks"]) == ("cases.html", 5, 3)
+    assert [c["home"] for c in first.data["cases"]] == [None, None]  # newest first, page size 2
+    last = plan.pages["network/page/3.md"]
+    assert [(c["title"], c["home"], c["url"]) for c in last.data["cases"]] == [
+        ("Benefits advice in libraries", None, "cases/library-benefits-advice/")]
+    facet = next(f for f in first.data["facets"] if f["param"] == "network")
+    assert [(o["value"], o["count"]) for o in facet["options"]] == [("Test casebook", 3), ("North Network", 1),
+                                                                    ("South Network", 1)]
+    themes = next(f for f in first.data["facets"] if f["param"] == "theme")
+    assert ("tenancy", "Tenancies", 1) in [(o["value"], o["label"], o["count"]) for o in themes["options"]]
+    index = json.loads(plan.files["network/filter-index.json"])
+    assert index["terms"]["networks"] == ["Test casebook", "North Network", "South Network"]
+    assert sorted(row[13] for row in index["cases"]) == [0, 0, 0, 1, 2]
+    assert plan.pages["network/status.md"].data["own"] == "Test casebook"
+    assert [(r.url, r.title, r.filters["network"]) for r in plan.records] == [
+        ("https://north.example/cases/north-case/", "The north pilot of shared triage (North Network)",
+         ["North Network"]),
+        ("https://south.example/cases/south-case/", "The south pilot of shared triage (South Network)",
+         ["South Network"])]
+    funding = plan.pages["themes/funding/index.md"].data
+    assert funding["own_total"] == 2 and funding["pagination"]["total"] == 3
+    assert plan.pages["themes/funding/page/2.md"].data["setbacks"][0]["network"] == "North Network"
+    assert all(p.data.get("network_name") == "Test casebook" for p in plan.pages.values() if p.source)
+    published = json.loads(plan.files["network.json"])
+    assert [c["home"]["name"] for c in published["cases"]] == ["North Network", "South Network"]
+    assert plan.home["network"] == {"url": "network/", "cases": 5, "networks": 3}
+    assert plan.pages["search/index.md"].data["orders"]["network"] == ["Test casebook", "North Network",
+                                                                     "South Network"]
+
+
+def test_a_casebook_without_peers_has_no_network_pages_but_publishes_its_network_file(
+        tmp_path: Path, vocabulary: Vocabulary) -> None:
+    plan = make_plan(tmp_path, vocabulary)
+    assert not any(path.startswith("network/") for path in [*plan.pages, *plan.files])
+    assert json.loads(plan.files["network.json"]) == {
+        "schema_version": 1, "name": "Test casebook", "url": SITE_URL, "peers": [], "sites": [], "labels": {},
+        "count": 0, "cases": []}
+    assert plan.records == [] and plan.home["network"] is None
+    assert json.loads(plan.files["cases.json"])["labels"] == vocabulary.terms
