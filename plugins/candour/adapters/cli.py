@@ -15,14 +15,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path as FsPath
 
-from ..core import casebook
+from ..core import casebook, network
 from ..core.cache import ResultCache, default_folder
 from ..core.loader import UnreadableFile, read_bytes, read_case
 from ..core.model import ATTRIBUTIONS, ONGOING, SLUG_RE, STATUSES, case_schema, did_you_mean, last_updated, slugify
 from ..core.problems import FORMATS, Problem, display_name, markdown_table, render
 from ..core.settings import ConfigError, Settings, load_settings
 from ..core.vocabulary import Vocabulary, VocabularyError
-from ..tools import authoring, federate, issue_form, scaffold
+from ..tools import authoring, issue_form, scaffold
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -119,10 +119,10 @@ def _parser() -> argparse.ArgumentParser:
                                           "every case it serves as untrusted, and write a snapshot per peer. A "
                                           "peer that fails keeps its last good snapshot. Exit 0 unless mkdocs.yml "
                                           "or the vocabulary is broken; --strict exits 1 if any peer failed.")
-    fed.add_argument("--timeout", type=float, default=federate.TIMEOUT_SECONDS, metavar="SECONDS",
-                     help=f"longest one file may take (default {federate.TIMEOUT_SECONDS:g})")
-    fed.add_argument("--max-mb", type=float, default=federate.MAX_BYTES / 1e6, metavar="MB",
-                     help=f"largest file taken from a peer (default {federate.MAX_BYTES / 1e6:g})")
+    fed.add_argument("--timeout", type=float, default=network.FETCH_TIMEOUT_SECONDS, metavar="SECONDS",
+                     help=f"longest one file may take (default {network.FETCH_TIMEOUT_SECONDS:g})")
+    fed.add_argument("--max-mb", type=float, default=network.FETCH_MAX_BYTES / 1e6, metavar="MB",
+                     help=f"largest file taken from a peer (default {network.FETCH_MAX_BYTES / 1e6:g})")
     fed.add_argument("--strict", action="store_true", help="exit 1 if any peer could not be fetched")
     fed.set_defaults(run=_federate)
     return parser
@@ -437,6 +437,8 @@ def _federate(args: argparse.Namespace, settings: Settings) -> int:
         print("No peers are listed under the candour plugin in mkdocs.yml, so there is nothing to fetch (the "
               "maintainers' guide says how to add one).")
         return EXIT_OK
+    from ..tools import federate  # HTTP and TLS: imported by the one command that fetches
+
     reports = federate.federate(settings, vocabulary, timeout=args.timeout, max_bytes=int(args.max_mb * 1e6))
     for report in reports:
         print("\n".join(report.lines()))

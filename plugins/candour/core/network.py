@@ -44,6 +44,10 @@ PLACE_FIELDS = ("slug", "url", "home", "via", "fetched")
 #: Fields of a peer's case an index never keeps: the story stays on the peer's site, with its sources and
 #: the names of the people who wrote it.
 DROPPED_FIELDS = ("sources", "contributors")
+#: Longest one fetched file may take, from connecting to its last byte (`candour federate --timeout`).
+FETCH_TIMEOUT_SECONDS = 30.0
+#: Largest file taken from a peer: 10,000 cases are about 30 MB (`candour federate --max-mb`).
+FETCH_MAX_BYTES = 50_000_000
 #: The open data file every casebook publishes for indexes: its name, its peers and the cases it federates.
 NETWORK_FILE = "network.json"
 

@@ -29,10 +29,8 @@ from ..core.model import SCHEMA_VERSION
 from ..core.settings import PeerOption, Settings
 from ..core.vocabulary import Vocabulary
 
-#: Longest one file may take, from connecting to its last byte.
-TIMEOUT_SECONDS = 30.0
-#: Largest file taken from a peer: 10,000 cases are about 30 MB.
-MAX_BYTES = 50_000_000
+TIMEOUT_SECONDS = network.FETCH_TIMEOUT_SECONDS
+MAX_BYTES = network.FETCH_MAX_BYTES
 MAX_REDIRECTS = 5
 #: Peers fetched at once.
 WORKERS = 8
