@@ -184,3 +184,38 @@ def test_a_broken_vocabulary_keeps_the_preview_up_and_says_so_on_every_page(
     vocabulary.write_text(text, encoding="utf-8")
     preview.rebuild(caplog)
     assert preview.pages() == before
+
+
+def test_a_changed_snapshot_shows_and_an_unchanged_one_is_not_checked_again(
+        book: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An index's preview: the peers' entries are checked once, and again only when a snapshot changes."""
+    from candour.adapters.mkdocs import plugin as plugin_module
+    from candour.core import network
+    from tests.conftest import good as good_case
+
+    config = (book / "mkdocs.yml").read_text(encoding="utf-8")
+    (book / "mkdocs.yml").write_text(config.replace(
+        "      search: false\n", "      search: false\n      peers:\n        - name: North\n"
+        "          url: https://north.example/\n", 1), encoding="utf-8")
+    good = {"slug": "north-case", "url": "https://north.example/cases/north-case/",
+            **good_case(title="The north pilot of a shared referral form")}
+    snapshot = book / "network" / "north.json"
+    network.write_snapshot(snapshot, {"candour_snapshot": 1, "fetched": "2026-01-01T00:00:00Z", "error": None,
+                                      "cases": [good], "chained": []})
+    loads: list[int] = []
+    real = plugin_module.load_network
+    monkeypatch.setattr(plugin_module, "load_network", lambda *a: loads.append(1) or real(*a))
+    caplog.set_level(logging.INFO)
+    session = Preview(book, tmp_path / "served")
+    try:
+        assert "The north pilot" in session.pages()["network/index.html"]
+        session.rebuild(caplog)
+        assert len(loads) == 1
+        network.write_snapshot(snapshot, {"candour_snapshot": 1, "fetched": "2026-01-02T00:00:00Z", "error": None,
+                                          "cases": [{**good, "title": "The north pilot, fetched again"}],
+                                          "chained": []})
+        session.rebuild(caplog)
+        assert len(loads) == 2
+        assert "The north pilot, fetched again" in session.pages()["network/index.html"]
+    finally:
+        session.stop()

@@ -33,7 +33,7 @@ from mkdocs.utils.templates import TemplateContext
 from ...core import casebook
 from ...core.body import Body, Heading
 from ...core.cache import ResultCache, default_folder
-from ...core.network import Network, load_network
+from ...core.network import Network, load_network, snapshot_path
 from ...core.settings import ConfigError, Settings, read_config
 from ...core.vocabulary import Vocabulary, VocabularyError
 from ...site import search, security
@@ -152,7 +152,8 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         problems = unchecked or _report(book, serving=preview is not None)
         # Other networks' cases, from the snapshots: each entry checked again (a pull request can change a
         # snapshot); what fails is reported and left out, and never stops the build.
-        network = load_network(self.settings, self.vocabulary) if self.settings.plugin.peers else Network()
+        network = (preview.network_for(self.settings, self.vocabulary) if preview is not None else
+                   load_network(self.settings, self.vocabulary)) if self.settings.plugin.peers else Network()
         for line in network.problems():
             log.info(line)
         if network.peers:
@@ -373,6 +374,7 @@ class _Preview:
         self.outputs: dict[str, tuple[str, str]] = {}  # a planned page's path -> (signature, HTML)
         self.compiled = _Compiled()
         self.checks = ""  # the context of the cache of checks: the vocabulary, options and checking code
+        self.network: tuple[str, Network] | None = None  # the peers' cases, and what they were read from
         self.signature = ""  # of what every page shares: configuration, theme, navigation, banner, checks
         self.reused: set[str] = set()
 
@@ -383,6 +385,20 @@ class _Preview:
         self.bodies = {text: body for text, body in self.bodies.items() if text in stories}
         self.outputs = {path: made for path, made in self.outputs.items() if path in plan.pages}
         self.problems, self.checks, self.signature, self.reused = problems, cache.context, "", set()
+
+    def network_for(self, settings: Settings, vocabulary: Vocabulary) -> Network:
+        """The peers' cases, read again only when a snapshot, the peers, the rules or the vocabulary changed:
+        a save of a case does not check every peer's entries again."""
+        digest = hashlib.sha256(repr((settings, vocabulary.terms)).encode())
+        for peer in settings.plugin.peers:
+            try:
+                stat = snapshot_path(settings, peer).lstat()
+                digest.update(f"{peer.key}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+            except OSError:
+                digest.update(f"{peer.key}\0missing\0".encode())
+        if self.network is None or self.network[0] != digest.hexdigest():
+            self.network = (digest.hexdigest(), load_network(settings, vocabulary))
+        return self.network[1]
 
     def reuse_if_unchanged(self, page: Page, planned: PlannedPage) -> None:
         """A planned page made from exactly what made it in the last build is not rendered again: it gets a
