@@ -115,15 +115,17 @@ def test_a_peer_is_fetched_checked_and_kept_in_a_snapshot(tmp_path: Path, peers:
     base = peers.url + "north/"  # a casebook under a sub-path
     peers.json("/north/cases.json", open_data(base, record(base, "one"), record(base, "two"),
                                               record(base, "placeholder", summary="TODO"),
-                                              record(base, "denial", setbacks=[{"what": "None."}])))
+                                              record(base, "denial", setbacks=[{"what": "None."}]),
+                                              record(base, "unfinished", draft=True)))
     settings = settings_for(tmp_path, {"name": "North Network", "url": base})
     [report] = run(settings, vocabulary)
-    assert (report.outcome, report.message) == ("updated", "2 cases fetched, 2 left out")
+    assert (report.outcome, report.message) == ("updated", "2 cases fetched, 3 left out")
     data = snapshot(settings, "north-network")
     assert [r["slug"] for r in data["cases"]] == ["one", "two"]
     assert data["error"] is None and data["fetched"]
     left = {item["entry"]: item["problems"] for item in data["left_out"]}
-    assert set(left) == {"case 3 (placeholder)", "case 4 (denial)"}
+    assert set(left) == {"case 3 (placeholder)", "case 4 (denial)", "case 5 (unfinished)"}
+    assert left["case 5 (unfinished)"] == ["it is marked as a draft, which is never published"]
     assert any("summary" in problem for problem in left["case 3 (placeholder)"])
     assert any("setbacks[0].what" in problem for problem in left["case 4 (denial)"])
     # No network.json (the peer indexes no one) is not a fault; the story's sources and the writers' names
@@ -178,7 +180,8 @@ def test_a_case_must_be_a_page_of_its_peer(tmp_path: Path, peers: Peers, vocabul
     base = peers.url + "north/"
     outside = ["https://elsewhere.example/cases/x/", "javascript:alert(1)", f"{peers.url}south/cases/x/",
                f"{base}../south/cases/x/", base.replace("http://", "http://user:pw@") + "cases/x/",
-               base.replace("http://", "https://") + "cases/x/", f"{base}cases/x/\" onmouseover=\"alert(1)", 42]
+               base.replace("http://", "https://") + "cases/x/", f"{base}cases/x/\" onmouseover=\"alert(1)", 42,
+               f"{base}%2e%2e/south/cases/x/", f"{base}cases/%2E%2e/%2e%2E/south/"]
     entries = [record(base, "home")] + [{**record(base, f"away-{n}"), "url": url} for n, url in enumerate(outside)]
     peers.json("/north/cases.json", open_data(base, *entries))
     settings = settings_for(tmp_path, {"name": "North", "url": base})

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path as FsPath
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from . import html_policy, rules
 from .loader import Source
@@ -134,8 +134,10 @@ def inside(url: str, base: str) -> bool:
         same = (target.scheme, target.hostname, target.port) == (home.scheme, home.hostname, home.port)
     except ValueError:
         return False
+    # A browser reads '..' and '%2e%2e' alike: a path that climbs could leave the site's folder.
+    climbs = any(unquote(segment) in (".", "..") for segment in target.path.split("/"))
     return (same and target.username is None and target.password is None and bool(target.hostname)
-            and target.path.startswith(home.path) and "/../" not in target.path + "/"
+            and target.path.startswith(home.path) and not climbs
             and not any(ch.isspace() or ch in '\\"\'<>`' for ch in url) and len(url) <= 500)
 
 
@@ -269,10 +271,17 @@ def check_entries(peer: PeerOption, entries: Sequence[Any], *, vouched: Sequence
         if case is None or errors:
             checked.left_out.append(LeftOut(name, tuple(_problem_text(p) for p in errors[:10])))
             continue
+        if case.draft:
+            checked.left_out.append(LeftOut(name, ("it is marked as a draft, which is never published",)))
+            continue
         for kind, term in terms_used(folded):
             if (kind, term) not in index_vocabulary:
                 checked.labels.setdefault(kind, {}).setdefault(term, vocabulary.label(kind, term))
-        record = {key: value for key, value in entry.items() if key not in DROPPED_FIELDS}
+        # Kept as checked: where it is from as this index knows it, never as the entry claims it.
+        record = {**{key: value for key, value in entry.items() if key not in (*DROPPED_FIELDS, *PLACE_FIELDS)},
+                  "slug": slug or _slug_of(url), "url": url}
+        if chained:
+            record.update(home={"name": home.name, "url": home.url}, via=list(via[1:]))
         checked.cases.append(PeerCase(case, url, slug or _slug_of(url), home, peer.key, via, fetched[:10], record))
     return checked
 
@@ -301,7 +310,7 @@ def _home_of(entry: dict[str, Any], peer: Home, vouched: Sequence[Home], own_url
     raw_home, raw_via = entry.get("home"), entry.get("via", [])
     if not isinstance(raw_home, dict) or not isinstance(raw_home.get("url"), str):
         return None, (), "it does not say which casebook it is from ('home')"
-    if not isinstance(raw_via, list) or not all(isinstance(v, str) for v in raw_via):
+    if not isinstance(raw_via, list) or not all(isinstance(v, str) and len(v) <= 300 for v in raw_via):
         return None, (), "its 'via' is not a list of addresses"
     via = (peer.url, *raw_via)
     home_url = raw_home["url"]
