@@ -280,6 +280,8 @@ def test_an_index_plans_the_network_page_its_status_search_records_and_lessons(t
     last = plan.pages["network/page/3.md"]
     assert [(c["title"], c["home"], c["url"]) for c in last.data["cases"]] == [
         ("Benefits advice in libraries", None, "cases/library-benefits-advice/")]
+    assert [(c["home"], c["fetched"]) for c in plan.pages["network/page/2.md"].data["cases"]] == [
+        ("North Network", "1 January 2026"), ("South Network", "1 January 2026")]
     facet = next(f for f in first.data["facets"] if f["param"] == "network")
     assert [(o["value"], o["count"]) for o in facet["options"]] == [("Test casebook", 3), ("North Network", 1),
                                                                     ("South Network", 1)]

@@ -38,6 +38,7 @@ class CaseSummary(TypedDict):
     updated_label: str
     illustrative: bool
     home: str | None  # the network another network's case is from (its card links there); None for our own
+    fetched: str | None  # for another network's case, when this casebook last fetched it, in words
 
 
 class SetbackView(TypedDict):
@@ -138,12 +139,18 @@ def case_summary(case: Case, url: str, vocabulary: Vocabulary) -> CaseSummary:
         "published_label": long_date(case.published),
         "illustrative": case.illustrative,
         "home": None,
+        "fetched": None,
     }
 
 
 def peer_summary(peer_case: PeerCase, vocabulary: Vocabulary) -> CaseSummary:
     """A card for another network's case: its summary, linking to its page on its home site."""
-    return {**case_summary(peer_case.case, peer_case.url, vocabulary), "home": peer_case.home.name}
+    try:
+        fetched: str | None = long_date(peer_case.fetched)
+    except ValueError:  # a snapshot without a good date
+        fetched = None
+    return {**case_summary(peer_case.case, peer_case.url, vocabulary), "home": peer_case.home.name,
+            "fetched": fetched}
 
 
 def case_view(case: Case, vocabulary: Vocabulary) -> CaseView:
@@ -266,7 +273,7 @@ def filter_index(listing: list[CaseSummary], vocabulary: Vocabulary, networks: l
         rows.append([*row, view["updated"], view["updated_label"] if view["updated"] != view["published"] else "",
                      view["published"], view["published_label"], int(view["illustrative"])])
         if networks:
-            rows[-1].append(networks.index(view["home"]) if view["home"] in networks else 0)
+            rows[-1] += [networks.index(view["home"]) if view["home"] in networks else 0, view["fetched"] or ""]
     labels: dict[str, list[str]] = {key: [vocabulary.label(_kind(key), t) for t in terms[key]]
                                     for key in FACET_FIELDS}
     if networks:

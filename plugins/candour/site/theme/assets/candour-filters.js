@@ -59,7 +59,10 @@
     var meta = el("p", "candour-meta");
     meta.appendChild(el("span", "candour-status candour-status--" + row[3], index.statuses[row[3]]));
     if (row[12]) meta.appendChild(el("span", "candour-flag", "Illustrative"));
-    if (row[13]) meta.appendChild(el("span", "candour-network", "From " + index.labels.networks[row[13]]));
+    if (row[13]) {
+      meta.appendChild(el("span", "candour-network", "From " + index.labels.networks[row[13]] +
+                          (row[14] ? ", fetched " + row[14] : "")));
+    }
     meta.appendChild(el("span", "", index.labels.region[row[4]]));
     meta.appendChild(el("span", "", row[5].map(function (i) { return index.labels.services[i]; }).join(", ")));
     var when = el("span", "", "Published ");
