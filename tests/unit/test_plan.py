@@ -296,6 +296,10 @@ def test_an_index_plans_the_network_page_its_status_search_records_and_lessons(t
          ["North Network"]),
         ("https://south.example/cases/south-case/", "The south pilot of shared triage (South Network)",
          ["South Network"])]
+    tenancy = plan.pages["themes/tenancy/index.md"]  # a theme only a peer has: its page, under the peer's label
+    assert (tenancy.title, tenancy.data["own_total"], tenancy.data["lesson_total"]) == ("Tenancies", 0, 1)
+    listed = {t["term"]: t["count"] for t in plan.pages["themes/index.md"].data["terms"]}
+    assert (listed["tenancy"], listed["funding"]) == (1, 3)
     funding = plan.pages["themes/funding/index.md"].data
     assert funding["own_total"] == 2 and funding["pagination"]["total"] == 3
     assert plan.pages["themes/funding/page/2.md"].data["setbacks"][0]["network"] == "North Network"

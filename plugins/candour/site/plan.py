@@ -164,7 +164,10 @@ def plan(book: Casebook, vocabulary: Vocabulary, options: PluginOptions, url_of:
     builder.paginate(CASES, Page(f"{CASES}/index.md", "cases.html", "Cases", {
         "facets": present.facets(listing, vocabulary), "total": len(listing), "filter_index": FILTER_INDEX}),
         listing, key="cases")
-    counts = {t.kind: builder.add_taxonomy(t.kind, vocabulary, cases, listing) for t in TAXONOMIES if t.pages}
+    # An index's lessons library has a page for every theme of every network: a theme only a peer uses is under
+    # that peer's label.
+    counts = {t.kind: builder.add_taxonomy(t.kind, network.vocabulary(vocabulary) if peers and t.kind == "themes"
+                                           else vocabulary, cases, listing) for t in TAXONOMIES if t.pages}
     records: list[SearchRecord] = []
     network_count: NetworkCount | None = None
     if peers:
@@ -324,6 +327,7 @@ class _Builder:
             folder = f"{kind}/{term}"
             on_term = [(*cases[position], listing[position]) for position in members.get(term, [])]
             setbacks = lessons = 0
+            count = len(on_term)
             if kind == "themes":
                 # The lessons library spans the networks: our cases first, then the peers' on the same theme.
                 entries: list[tuple[Case, str, str | None]] = [(c, u, None) for c, u, _ in on_term]
@@ -331,11 +335,12 @@ class _Builder:
                 library = present.lessons_for_theme(entries, term)
                 setbacks, lessons = len(library["setbacks"]), len(library["lessons"])
                 data.update(setback_total=setbacks, lesson_total=lessons, own_total=len(on_term))
+                count = len(entries)  # a theme's lessons span the networks
                 self.paginate(folder, Page(folder, "theme.html", label, data), entries,
                               expand=lambda chunk: present.lessons_for_theme(chunk, term))  # noqa: B023
             else:
                 self.paginate(folder, Page(folder, "term.html", label, data), [v for *_, v in on_term], key="cases")
-            terms.append({"term": term, "label": label, "url": self.url_of(f"{folder}/index.md"), "count": len(on_term),
+            terms.append({"term": term, "label": label, "url": self.url_of(f"{folder}/index.md"), "count": count,
                           "setbacks": setbacks, "lessons": lessons})
         self.add(Page(f"{kind}/index.md", "taxonomy.html", taxonomy.heading,
                       {"kind": kind, "heading": taxonomy.heading, "terms": terms}))
