@@ -440,3 +440,23 @@ def test_the_command_reports_each_peer_and_exits_by_its_rules(tmp_path: Path, pe
     assert out.rstrip().endswith(f"2 peers: 1 updated, 0 unchanged, 1 failed; 2 snapshots written in "
                                  f"{tmp_path / 'network'}"), out
     assert main(["--config", str(config), "federate", "--strict"]) == 1
+
+
+def test_a_fault_of_candours_own_with_one_peer_does_not_stop_the_others(
+        tmp_path: Path, peers: Peers, vocabulary: Vocabulary, monkeypatch: pytest.MonkeyPatch) -> None:
+    for prefix in ("one/", "two/"):
+        peers.json(f"/{prefix}cases.json", open_data(peers.url + prefix, record(peers.url + prefix, "case")))
+    settings = settings_for(tmp_path, {"name": "One", "url": peers.url + "one/"},
+                            {"name": "Two", "url": peers.url + "two/"})
+    real = network.check_entries
+
+    def broken(peer: Any, *args: Any, **kwargs: Any) -> Any:
+        if peer.key == "one":
+            raise TypeError("a bug")
+        return real(peer, *args, **kwargs)
+
+    monkeypatch.setattr(network, "check_entries", broken)
+    one, two = run(settings, vocabulary)
+    assert (one.outcome, two.outcome) == ("failed", "updated")
+    assert "Candour could not read what it serves (TypeError: a bug)" in one.message
+    assert not (settings.network_dir / "one.json").exists()

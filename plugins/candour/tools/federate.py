@@ -327,6 +327,13 @@ def federate(settings: Settings, vocabulary: Vocabulary, *, timeout: float = TIM
     peers = settings.plugin.peers
     if not peers:
         return []
+    def one(peer: PeerOption) -> Report:
+        try:
+            return federate_peer(settings, peer, vocabulary, timeout=timeout, max_bytes=max_bytes, now=now)
+        except (RecursionError, MemoryError, ValueError, TypeError, KeyError) as exc:  # a fault of ours, not the
+            # peer's: the other peers are still fetched, and this one's last good snapshot is kept untouched
+            return Report(peer, "failed", f"failed: Candour could not read what it serves ({type(exc).__name__}: "
+                                          f"{str(exc)[:200]}); please report this; its snapshot is unchanged")
+
     with ThreadPoolExecutor(max_workers=min(WORKERS, len(peers))) as pool:
-        return list(pool.map(lambda peer: federate_peer(settings, peer, vocabulary, timeout=timeout,
-                                                        max_bytes=max_bytes, now=now), peers))
+        return list(pool.map(one, peers))
