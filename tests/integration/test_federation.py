@@ -246,6 +246,11 @@ FAULTS: dict[str, tuple[Route, str]] = {
     "JSON that is not open data": (_status(200, b"[1, 2]"), "is not a casebook's open data"),
     "a schema version it cannot read": (_status(200, json.dumps(open_data("", version=2)).encode()),
                                         "declares schema version 2; this Candour reads version 1"),
+    "a schema version that is true": (_status(200, json.dumps(open_data("", version=True)).encode()),  # type: ignore[arg-type]
+                                      "declares schema version true;"),
+    "a schema version that is text": (_status(200, json.dumps(open_data("", version="1")).encode()),  # type: ignore[arg-type]
+                                      'declares schema version "1"; this Candour reads version 1, written as the '
+                                      "number 1"),
     "a redirect to another host": (_status(302, headers={"Location": "http://localhost:9/cases.json"}),
                                    "outside the peer's own site"),
     "a redirect loop": (_status(302, headers={"Location": "/cases.json"}), "redirects round in a loop"),
@@ -328,7 +333,7 @@ def test_an_index_of_indexes_follows_chains_and_leaves_loops_out(tmp_path: Path,
                                                          {"name": "Us", "url": INDEX_URL}], chained)
     settings = settings_for(tmp_path, {"name": "Regional index", "url": regional})
     [report] = run(settings, vocabulary)
-    assert report.message == "1 case fetched, 3 left out; 2 came back to this casebook (a loop) and were left out"
+    assert report.message == "1 case fetched, 3 left out; 2 cases came back to this casebook (a loop) and were left out"
     problems = {left.entry: left.problems[0] for left in report.left_out}
     assert "not one of Regional index's peers" in problems["case 4 (unvouched)"]
     assert "at most 4 are followed" in problems["case 5 (deep)"]
@@ -460,3 +465,79 @@ def test_a_fault_of_candours_own_with_one_peer_does_not_stop_the_others(
     assert (one.outcome, two.outcome) == ("failed", "updated")
     assert "Candour could not read what it serves (TypeError: a bug)" in one.message
     assert not (settings.network_dir / "one.json").exists()
+
+
+def test_a_peers_words_reach_no_terminal_as_control_characters(tmp_path: Path, peers: Peers,
+                                                               vocabulary: Vocabulary) -> None:
+    def answer(handler: http.server.BaseHTTPRequestHandler) -> None:
+        handler.send_response(302)
+        handler.send_header("Location", "http://evil.example/\x1b[2J\x9b<script>")  # HTTP headers are Latin-1
+        handler.end_headers()
+
+    settings, [report] = _good_then(peers, tmp_path, vocabulary, answer)
+    assert "\x1b" not in report.message and "\x9b" not in report.message
+    assert "http://evil.example/\ufffd[2J\ufffd<script>" in report.message
+    assert "\x1b" not in snapshot(settings, "flaky")["error"]["message"]
+
+
+def test_failing_since_the_first_failure_whatever_the_faults_in_between(tmp_path: Path, peers: Peers,
+                                                                        vocabulary: Vocabulary) -> None:
+    settings, _ = _good_then(peers, tmp_path, vocabulary, _status(500))
+    since = snapshot(settings, "flaky")["error"]["since"]
+    peers.routes["/cases.json"] = _status(503)
+    run(settings, vocabulary, now=lambda: "2030-01-01T00:00:00Z")
+    data = snapshot(settings, "flaky")
+    assert "HTTP 503" in data["error"]["message"] and data["error"]["since"] == since
+
+
+def test_an_index_never_speaks_for_a_casebook_this_one_fetches_itself(tmp_path: Path, peers: Peers,
+                                                                      vocabulary: Vocabulary) -> None:
+    """A hostile index claims cases of a peer we fetch directly, of a site inside it, and names another site
+    after a peer and after this casebook: the claims are left out, and no name stands for two sites."""
+    alpha = peers.url + "alpha/"
+    peers.json("/alpha/cases.json", open_data(alpha, record(alpha, "real")))
+    elsewhere, other = "https://evil.example/", "https://evil.example/other/"
+    spoof = _index_of(peers, "spoof/", "Spoof", [{"name": "Alpha", "url": alpha},
+                                                 {"name": "Alpha", "url": alpha + "inner/"},
+                                                 {"name": "Index", "url": elsewhere},
+                                                 {"name": "alpha", "url": other}], [
+        {**record(alpha, "fabricated"), "home": {"name": "Alpha", "url": alpha}, "via": []},
+        {**record(alpha + "inner/", "nested"), "home": {"name": "Alpha", "url": alpha + "inner/"}, "via": []},
+        {**record(elsewhere, "posing"), "home": {"name": "Index", "url": elsewhere}, "via": []},
+        {**record(other, "lookalike"), "home": {"name": "alpha", "url": other}, "via": []}])
+    settings = settings_for(tmp_path, {"name": "Alpha", "url": alpha}, {"name": "Spoof", "url": spoof})
+    _, spoofed = run(settings, vocabulary)
+    assert spoofed.message == "2 cases fetched, 2 left out"
+    assert all("which this casebook fetches itself (Alpha)" in left.problems[0] for left in spoofed.left_out)
+    loaded = network.load_network(settings, vocabulary, site_name="Index")
+    shown = {case.slug: case.home.name for case in loaded.cases}
+    assert shown == {"real": "Alpha", "posing": "Index (evil.example)", "lookalike": "alpha (evil.example/other)"}
+    assert loaded.peers[1].through == {"Index (evil.example)": 1, "alpha (evil.example/other)": 1}
+    # The status page lists what federate left out, from the snapshot, with the count.
+    assert [left.entry for left in loaded.peers[1].left_out] == ["case 1 (fabricated)", "case 2 (nested)"]
+    assert loaded.peers[1].left_out_count == 2
+
+
+def test_a_snapshot_lists_the_first_entries_left_out_and_counts_the_rest(tmp_path: Path, peers: Peers,
+                                                                         vocabulary: Vocabulary) -> None:
+    peers.json("/cases.json", open_data(peers.url, *([{}] * (network.MAX_LISTED + 20))))
+    settings = settings_for(tmp_path, {"name": "Junk", "url": peers.url})
+    run(settings, vocabulary)
+    data = snapshot(settings, "junk")
+    assert (len(data["left_out"]), data["left_out_count"]) == (network.MAX_LISTED, network.MAX_LISTED + 20)
+    assert data["left_out"][0]["problems"] == ["it has no address ('url')"]
+    status = network.load_network(settings, vocabulary).peers[0]
+    assert (len(status.left_out), status.left_out_count) == (network.MAX_LISTED, network.MAX_LISTED + 20)
+    data["cases"] = {"not": "a list"}
+    (settings.network_dir / "junk.json").write_text(json.dumps(data))
+    assert network.load_network(settings, vocabulary).peers[0].note == \
+        "its snapshot's 'cases' is not a list, so none of those cases is shown"
+
+
+def test_a_fold_into_a_term_this_casebook_lacks_is_a_mistake_in_mkdocs_yml(
+        tmp_path: Path, vocabulary: Vocabulary, capsys: pytest.CaptureFixture[str]) -> None:
+    settings = settings_for(tmp_path, {"name": "North", "url": "https://north.example/",
+                                       "terms": {"themes": {"money": "fundng", "staff": "workforce"}}})
+    assert network.mapping_problems(settings, vocabulary) == [
+        "in mkdocs.yml, the peer 'North' folds 'money' into 'fundng', which is not one of this casebook's themes "
+        "(did you mean 'funding'?)"]

@@ -115,3 +115,36 @@ def test_the_cli_and_the_plugin_get_the_same_settings(tmp_path: Path) -> None:
     from_file = load_settings(config)
     from_options = Settings.from_options(tmp_path, {"cases_dir": "stories", "waivers": False}, site_name="X")
     assert from_file == from_options
+
+
+PEER = {"name": "North", "url": "https://north.example/casebook"}
+
+
+@pytest.mark.parametrize(("peers", "says"), [
+    ([PEER, {**PEER, "id": "other"}], "two peers have the same address, 'https://north.example/casebook/'"),
+    ([PEER, {"name": "north", "url": "https://b.example/"}], "two peers have the same name, 'north'"),
+    ([PEER, {"name": "N.O.R.T.H.", "url": "https://b.example/", "id": "north"}], "two peers have the same id"),
+    ([{"name": "   ", "url": "https://a.example/"}], "the name must be one line of plain text (it is blank)"),
+    ([{"name": "A <b>", "url": "https://a.example/"}], "contains an HTML tag"),
+    (["North"], "peer 1 under 'peers' is not a name and a url"),
+    ([{"name": "A", "url": "north.example"}], "'north.example' is not a casebook's public address"),
+    ([{"name": "A", "url": "https://a.example/", "ulr": "x"}], "'peers.0.ulr' is not a peer's option"),
+    ([{"name": "A", "url": "https://a.example/", "terms": {"topics": {}}}], "terms can fold regions, services"),
+])
+def test_mistakes_in_the_peers_are_refused_in_plain_words(tmp_path: Path, peers: list[object], says: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        Settings.from_options(tmp_path, {"peers": peers})
+    assert says in str(caught.value)
+
+
+def test_a_peer_address_ends_with_a_slash_and_the_snapshots_stay_inside_the_casebook(tmp_path: Path) -> None:
+    settings = Settings.from_options(tmp_path, {"peers": [PEER]})
+    assert settings.plugin.peers[0].url == "https://north.example/casebook/"
+    assert settings.network_dir == tmp_path / "network"
+    for outside in ("../elsewhere", ".", "/tmp"):
+        with pytest.raises(ConfigError, match="must be a folder inside the casebook"):
+            Settings.from_options(tmp_path, {"peers": [PEER], "network_dir": outside})
+    (tmp_path / "real").mkdir()
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    with pytest.raises(ConfigError, match=r"network_dir: .* is a symbolic link"):
+        Settings.from_options(tmp_path, {"peers": [PEER], "network_dir": "linked"})

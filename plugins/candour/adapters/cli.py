@@ -437,6 +437,9 @@ def _federate(args: argparse.Namespace, settings: Settings) -> int:
         print("No peers are listed under the candour plugin in mkdocs.yml, so there is nothing to fetch (the "
               "maintainers' guide says how to add one).")
         return EXIT_OK
+    if problems := network.mapping_problems(settings, vocabulary):
+        print("\n".join(f"candour: {problem}" for problem in problems), file=sys.stderr)
+        return EXIT_USAGE
     from ..tools import federate  # HTTP and TLS: imported by the one command that fetches
 
     reports = federate.federate(settings, vocabulary, timeout=args.timeout, max_bytes=int(args.max_mb * 1e6))
@@ -445,7 +448,8 @@ def _federate(args: argparse.Namespace, settings: Settings) -> int:
     failed = sum(report.outcome == "failed" for report in reports)
     written = sum(report.changed for report in reports)
     folder = display_name(settings.network_dir, FsPath.cwd())
-    print(f"{len(reports)} peers: {sum(r.outcome == 'updated' for r in reports)} updated, "
+    updated = sum(r.outcome == "updated" for r in reports)
+    print(f"{len(reports)} peer{'s' if len(reports) != 1 else ''}: {updated} updated, "
           f"{sum(r.outcome == 'unchanged' for r in reports)} unchanged, {failed} failed; "
           f"{written} snapshot{'s' if written != 1 else ''} written in {folder}")
     return EXIT_INVALID if failed and args.strict else EXIT_OK

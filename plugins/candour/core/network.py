@@ -13,6 +13,7 @@ this casebook, or through more than `MAX_CHAIN` indexes, is a loop and is left o
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -24,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from . import html_policy, rules
 from .loader import Source
-from .model import SCHEMA_VERSION, SLUG_RE, Case
+from .model import SCHEMA_VERSION, SLUG_RE, Case, did_you_mean
 from .problems import Problem, format_path
 from .settings import PeerOption, Settings, peer_address
 from .taxonomy import BY_FIELD, KINDS
@@ -39,6 +40,11 @@ MAX_CHAIN = 4
 MAX_SNAPSHOT_BYTES = 200_000_000
 #: Most entries taken from one peer.
 MAX_ENTRIES = 50_000
+#: Entries left out that a snapshot lists one by one (the rest are counted): the status page, and the review of
+#: the pull request, need the first of them, not a hundred thousand.
+MAX_LISTED = 500
+#: Problems given for one entry left out.
+MAX_PROBLEMS = 10
 #: Fields a peer's entry carries that are not the case's own: where it is, and where it came from.
 PLACE_FIELDS = ("slug", "url", "home", "via", "fetched")
 #: Fields of a peer's case an index never keeps: the story stays on the peer's site, with its sources and
@@ -96,6 +102,8 @@ class PeerStatus:
     peers: list[Home] = field(default_factory=list)  # its own peers, when it is an index
     sites: list[Home] = field(default_factory=list)  # the sites of the cases it federates, which it vouches for
     loops: int = 0  # cases that came back to this casebook through it
+    left_out_count: int = 0  # every entry left out, listed or not
+    through: dict[str, int] = field(default_factory=dict)  # for an index: how many of its cases are from each site
 
 
 @dataclass
@@ -120,11 +128,28 @@ class Network:
                 lines.append(f"network: {peer.name}: {peer.note}")
             if peer.error:
                 kept = f"showing the snapshot of {peer.fetched[:10]}" if peer.fetched else \
-                    "none of its cases is shown yet"
+                    "showing its last snapshot" if peer.cases else "none of its cases is shown yet"
                 lines.append(f"network: {peer.name}: the last fetch failed ({peer.error}); {kept}")
             for left in peer.left_out:
                 lines.append(f"network: {peer.name}: {left.entry} left out: {'; '.join(left.problems)}")
+            if peer.left_out_count > len(peer.left_out):
+                lines.append(f"network: {peer.name}: {peer.left_out_count - len(peer.left_out):,} more left out "
+                             "(a snapshot lists the first ones)")
         return lines
+
+
+def mapping_problems(settings: Settings, vocabulary: Vocabulary) -> list[str]:
+    """A peer's `terms` that fold a term into one this casebook does not have: a mistake in mkdocs.yml, said
+    like the others (the term, what was meant), before anything is fetched or built."""
+    problems = []
+    for peer in settings.plugin.peers:
+        for kind, folds in peer.terms.items():
+            for theirs, ours in folds.items():
+                if (kind, ours) not in vocabulary:
+                    hint = did_you_mean(ours, vocabulary.allowed(kind))
+                    problems.append(f"in mkdocs.yml, the peer {peer.name!r} folds {theirs!r} into {ours!r}, which is "
+                                    f"not one of this casebook's {kind} ({hint or 'see the vocabulary file'})")
+    return problems
 
 
 def inside(url: str, base: str) -> bool:
@@ -227,10 +252,11 @@ class Checked:
 
 def check_entries(peer: PeerOption, entries: Sequence[Any], *, vouched: Sequence[Home], labels: Any,
                   options: rules.Options, own_url: str, fetched: str, index_vocabulary: Vocabulary,
-                  chained: bool = False) -> Checked:
+                  chained: bool = False, direct: Sequence[Home] = ()) -> Checked:
     """Check a peer's entries as untrusted case files. `entries` are its `cases.json` cases, or (with
     `chained`) the cases its `network.json` says it federates, each with the site it is from; `vouched` are
-    the sites the peer lists as its own peers."""
+    the sites the peer lists as its own peers; `direct` the casebooks this index fetches itself, for which no
+    other index may speak."""
     checked = Checked()
     label_problems: list[str] = []
     peer_labels = _labels(labels, label_problems)
@@ -251,7 +277,7 @@ def check_entries(peer: PeerOption, entries: Sequence[Any], *, vouched: Sequence
             name = f"case {number} ({slug})"
         else:
             slug = None
-        home, via, problem = _home_of(entry, own_home, vouched, own_url, chained)
+        home, via, problem = _home_of(entry, own_home, vouched, own_url, chained, direct)
         if home is None:
             if problem == "loop":
                 checked.loops += 1
@@ -259,6 +285,9 @@ def check_entries(peer: PeerOption, entries: Sequence[Any], *, vouched: Sequence
                 checked.left_out.append(LeftOut(name, (problem,)))
             continue
         url = entry.get("url")
+        if url is None:
+            checked.left_out.append(LeftOut(name, ("it has no address ('url')",)))
+            continue
         if not isinstance(url, str) or not inside(url, home.url):
             checked.left_out.append(LeftOut(name, (f"its address {_shown(url)} is not a page of {home.url}",)))
             continue
@@ -269,7 +298,8 @@ def check_entries(peer: PeerOption, entries: Sequence[Any], *, vouched: Sequence
         case, problems = check_source(Source(f"{peer.key}: {name}", folded), vocabulary, options)
         errors = [p for p in problems if p.severity == "error"]
         if case is None or errors:
-            checked.left_out.append(LeftOut(name, tuple(_problem_text(p) for p in errors[:10])))
+            more = (f"and {len(errors) - MAX_PROBLEMS} more",) if len(errors) > MAX_PROBLEMS else ()
+            checked.left_out.append(LeftOut(name, (*(_problem_text(p) for p in errors[:MAX_PROBLEMS]), *more)))
             continue
         if case.draft:
             checked.left_out.append(LeftOut(name, ("it is marked as a draft, which is never published",)))
@@ -300,8 +330,13 @@ def _slug_of(url: str) -> str:
     return parts[-1] if parts else "case"
 
 
+def _overlap(one: str, other: str) -> bool:
+    """Whether two casebooks' addresses are the same site, or one is inside the other."""
+    return same_address(one, other) or inside(one, other) or inside(other, one)
+
+
 def _home_of(entry: dict[str, Any], peer: Home, vouched: Sequence[Home], own_url: str,
-             chained: bool) -> tuple[Home | None, tuple[str, ...], str]:
+             chained: bool, direct: Sequence[Home] = ()) -> tuple[Home | None, tuple[str, ...], str]:
     """The site a case is from and the indexes it came through, or (None, (), why it is left out)."""
     if not chained:
         if own_url and same_address(peer.url, own_url):
@@ -321,6 +356,14 @@ def _home_of(entry: dict[str, Any], peer: Home, vouched: Sequence[Home], own_url
     known = next((home for home in vouched if same_address(home.url, home_url)), None)
     if known is None:
         return None, (), f"it says it is from {_shown(home_url)}, which is not one of {peer.name}'s peers"
+    # An index speaks for the casebooks it lists, never for one this index fetches itself (or for this one):
+    # what that casebook publishes is what is shown of it.
+    fetched_here = next((home for home in direct if _overlap(home.url, known.url)), None)
+    if fetched_here is not None:
+        return None, (), (f"it says it is from {known.url}, which this casebook fetches itself ({fetched_here.name}): "
+                          "only what that casebook publishes is shown of it")
+    if own_url and _overlap(known.url, own_url):
+        return None, (), "loop"
     return known, via, ""
 
 
@@ -402,11 +445,12 @@ def _timestamp(value: Any) -> str | None:
         return None
 
 
-def load_network(settings: Settings, vocabulary: Vocabulary) -> Network:
+def load_network(settings: Settings, vocabulary: Vocabulary, site_name: str = "") -> Network:
     """Every peer's snapshot, every entry checked again: the cases an index shows, and each peer's status."""
     network = Network()
     seen: dict[str, int] = {}  # a case's address -> its place in network.cases
     options = rules.Options(settings.options.min_words, allow_waivers=settings.options.allow_waivers)
+    direct = [Home(peer.name, peer.url) for peer in settings.plugin.peers]
     for peer in settings.plugin.peers:
         status = PeerStatus(peer.key, peer.name, peer.url)
         network.peers.append(status)
@@ -419,29 +463,76 @@ def load_network(settings: Settings, vocabulary: Vocabulary) -> Network:
         if isinstance(error, dict):
             status.error, status.error_since = _text(error.get("message")), _timestamp(error.get("since"))
         status.peers, status.sites = vouched_peers(data.get("peers")), vouched_peers(data.get("sites"))
+        status.left_out, status.left_out_count = _recorded(data)
         fetched = status.fetched or "unknown"
         for chained in (False, True):
-            entries = data.get("chained" if chained else "cases")
-            checked = check_entries(peer, entries if isinstance(entries, list) else [], vouched=status.sites,
-                                    labels=data.get("labels"), options=options, own_url=settings.site_url,
-                                    fetched=fetched, index_vocabulary=vocabulary, chained=chained)
+            key = "chained" if chained else "cases"
+            entries = data.get(key, [])
+            if not isinstance(entries, list):
+                status.note = f"its snapshot's '{key}' is not a list, so none of those cases is shown"
+                continue
+            checked = check_entries(peer, entries, vouched=status.sites, labels=data.get("labels"), options=options,
+                                    own_url=settings.site_url, fetched=fetched, index_vocabulary=vocabulary,
+                                    chained=chained, direct=direct)
             status.left_out += checked.left_out
+            status.left_out_count += len(checked.left_out)
             status.loops += checked.loops
             for kind, labels in checked.labels.items():
                 for term, label in labels.items():
                     network.labels.setdefault(kind, {}).setdefault(term, label)
             for case in checked.cases:
-                key = case.url.rstrip("/").lower()
-                if key in seen:  # the same case through two peers: shown once, from its own home if one is
-                    earlier = network.cases[seen[key]]
+                address = case.url.rstrip("/").lower()
+                if address in seen:  # the same case through two peers: shown once, from its own home if one is
+                    earlier = network.cases[seen[address]]
                     if earlier.via and not case.via:
-                        network.cases[seen[key]] = case
+                        network.cases[seen[address]] = case
                     continue
-                seen[key] = len(network.cases)
+                seen[address] = len(network.cases)
                 network.cases.append(case)
+    network.cases = _named_apart(network.cases, direct, site_name)
     for status in network.peers:
-        status.cases = sum(1 for case in network.cases if case.peer == status.key)
+        mine = [case for case in network.cases if case.peer == status.key]
+        status.cases = len(mine)
+        for case in mine:
+            if case.via:
+                status.through[case.home.name] = status.through.get(case.home.name, 0) + 1
     return network
+
+
+def _named_apart(cases: list[PeerCase], direct: Sequence[Home], site_name: str) -> list[PeerCase]:
+    """The cases, each network named apart from every other: a casebook an index speaks for that has the name
+    of another casebook (this one, a peer, or another site) is shown with its address too. Readers and the
+    network filter tell networks apart by name, so one name never stands for two sites."""
+    taken = {site_name.casefold(): ""} if site_name else {}
+    for home in direct:
+        taken.setdefault(home.name.casefold(), home.url)
+    names: dict[str, str] = {}  # a site's address -> the name it is shown under
+    for case in cases:
+        url = case.home.url
+        if url in names:
+            continue
+        owner = taken.get(case.home.name.casefold())
+        if owner is None or same_address(owner, url):
+            names[url] = case.home.name
+        else:
+            parts = urlsplit(url)
+            names[url] = f"{case.home.name} ({parts.netloc}{parts.path.rstrip('/')})"
+        taken.setdefault(names[url].casefold(), url)
+    return [case if names[case.home.url] == case.home.name else
+            dataclasses.replace(case, home=Home(names[case.home.url], case.home.url)) for case in cases]
+
+
+def _recorded(data: dict[str, Any]) -> tuple[list[LeftOut], int]:
+    """The entries `candour federate` left out, as its snapshot lists them (text a pull request can change:
+    checked for type and length, and shown escaped)."""
+    listed: list[LeftOut] = []
+    raw = data.get("left_out")
+    for item in raw[:MAX_LISTED] if isinstance(raw, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("entry"), str) and isinstance(item.get("problems"), list):
+            problems = tuple(p[:500] for p in item["problems"][:MAX_PROBLEMS + 1] if isinstance(p, str))
+            listed.append(LeftOut(item["entry"][:200], problems))
+    count = data.get("left_out_count")
+    return listed, max(count if type(count) is int and count < 10**9 else 0, len(listed))
 
 
 def network_json(site_name: str, site_url: str, network: Network, vocabulary: Vocabulary) -> str:

@@ -49,10 +49,10 @@ class PeerOption(BaseModel):
     @classmethod
     def _plain_name(cls, value: str) -> str:
         issue = plain_text_issue(value)
-        if issue or "\n" in value:
-            why = issue[0] if issue else "it has a line break"
+        if issue or "\n" in value or not value.strip():
+            why = issue[0] if issue else "it has a line break" if "\n" in value else "it is blank"
             raise ValueError(f"the name must be one line of plain text ({why})")
-        return value
+        return value.strip()
 
     @field_validator("url")
     @classmethod
@@ -122,14 +122,14 @@ class PluginOptions(BaseModel):
     @field_validator("peers")
     @classmethod
     def _distinct(cls, value: list[PeerOption]) -> list[PeerOption]:
-        for attribute in ("key", "url"):
+        for what, fix in (("address", "list it once"), ("name", "readers tell networks apart by name: rename one"),
+                          ("id", "give one an 'id' of its own")):
             seen: set[str] = set()
             for peer in value:
-                if getattr(peer, attribute) in seen:
-                    what = "id" if attribute == "key" else "address"
-                    raise ValueError(f"two peers have the same {what}, {getattr(peer, attribute)!r}: "
-                                     + ("give one an 'id' of its own" if what == "id" else "list it once"))
-                seen.add(getattr(peer, attribute))
+                same = peer.key if what == "id" else peer.url.lower() if what == "address" else peer.name.casefold()
+                if same in seen:
+                    raise ValueError(f"two peers have the same {what}, {same!r}: {fix}")
+                seen.add(same)
         return value
 
 
@@ -163,9 +163,14 @@ class Settings:
         root = FsPath(os.path.abspath(root))
         cases_dir = FsPath(os.path.normpath(root / plugin.cases_dir))
         vocabulary = FsPath(os.path.normpath(root / plugin.vocabulary))
-        for path, what in ((cases_dir, "cases_dir"), (vocabulary, "vocabulary")):
+        network_dir = FsPath(os.path.normpath(root / plugin.network_dir))
+        for path, what in ((cases_dir, "cases_dir"), (vocabulary, "vocabulary"), (network_dir, "network_dir")):
             if path.is_symlink():
                 raise ConfigError(f"{what}: {path} is a symbolic link; links are never followed (use the real path)")
+        if plugin.peers and (network_dir == root or root not in network_dir.parents):
+            # `candour federate` writes there: never outside the casebook, never over it.
+            raise ConfigError(f"network_dir: {plugin.network_dir!r} must be a folder inside the casebook, like "
+                              f"'{DEFAULT_NETWORK_DIR}'")
         return cls(root, cases_dir, vocabulary, rules.Options(plugin.min_words, allow_waivers=plugin.waivers), plugin,
                    site_url or "")
 
@@ -189,6 +194,9 @@ def _check_options(options: dict[str, Any]) -> PluginOptions:
                                 f" ({hint or 'allowed: ' + ', '.join(model.model_fields)})")
             elif error["type"] == "missing":
                 messages.append(f"'{name}' is missing: each peer needs a name and a url")
+            elif error["type"] == "model_type" and name.startswith("peers."):
+                messages.append(f"peer {int(error['loc'][1]) + 1} under 'peers' is not a name and a url: write each "
+                                "peer as '- name: ...' with 'url: ...' on the next line, indented like 'name'")
             elif name == "private_contact" and error["type"] == "string_pattern_mismatch":
                 messages.append(f"the option 'private_contact' must be an email address (cases@network.example) or "
                                 f"an https:// address, not {error['input']!r}")

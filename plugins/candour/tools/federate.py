@@ -84,7 +84,9 @@ def fetch(url: str, site: str, validators: dict[str, Any] | None = None, *, time
                     raise FetchError(f"{url} answered a redirect (HTTP {answer.status}) without saying where to")
                 target = urljoin(url, location)
                 if not network.inside(target, site) and not _upgraded(target, site):
-                    raise FetchError(f"{url} redirects to {target[:200]}, outside the peer's own site {site}")
+                    hint = " (if the casebook moved to https, list its https:// address)" \
+                        if target.startswith("https://") and site.startswith("http://") else ""
+                    raise FetchError(f"{url} redirects to {target[:200]}, outside the peer's own site {site}{hint}")
                 if target in seen or len(seen) > MAX_REDIRECTS:
                     raise FetchError(f"{seen[0]} redirects round in a loop or more than {MAX_REDIRECTS} times")
                 seen.append(target)
@@ -167,6 +169,12 @@ def _read(answer: http.client.HTTPResponse, connection: http.client.HTTPConnecti
         raise FetchError(f"{url} stopped sending: {_reason(exc)}") from None
 
 
+def _printable(text: str) -> str:
+    """A peer's words (a status line, an address it redirects to) as one line of plain characters: no escape
+    sequence reaches a terminal or a CI log, no text-direction character turns a line round."""
+    return "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in text)
+
+
 def _reason(exc: BaseException) -> str:
     text = str(exc) or type(exc).__name__
     return text[:200]
@@ -181,9 +189,10 @@ def _document(body: bytes, url: str) -> dict[str, Any]:
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         raise FetchError(f"{url} is not a casebook's open data (no list of 'cases' in it)")
     version = data.get("schema_version")
-    if version != SCHEMA_VERSION:
-        raise FetchError(f"{url} declares schema version {str(version)[:20]}; this Candour reads version "
-                         f"{SCHEMA_VERSION} (upgrade Candour if the peer's is newer)")
+    if type(version) is not int or version != SCHEMA_VERSION:  # not true, not 1.0, not "1"
+        raise FetchError(f"{url} declares schema version {json.dumps(version)[:20]}; this Candour reads version "
+                         f"{SCHEMA_VERSION}, written as the number {SCHEMA_VERSION} (upgrade Candour if the peer's "
+                         "is newer)")
     return data
 
 
@@ -226,9 +235,10 @@ def federate_peer(settings: Settings, peer: PeerOption, vocabulary: Vocabulary, 
     labels = _merged_labels(own.get("labels"), federated.get("labels"))
     sites = network.vouched_peers(federated.get("sites"))
     options = rules.Options(settings.options.min_words, allow_waivers=settings.options.allow_waivers)
+    direct = [network.Home(p.name, p.url) for p in settings.plugin.peers]
     checks = [network.check_entries(peer, entries, vouched=sites, labels=labels, options=options,
                                     own_url=settings.site_url, fetched=fetched, index_vocabulary=vocabulary,
-                                    chained=chained)
+                                    chained=chained, direct=direct)
               for chained, entries in ((False, _list(own.get("cases"))), (True, _list(federated.get("cases"))))]
     left_out = [left for check in checks for left in check.left_out]
     name = federated.get("name") if isinstance(federated.get("name"), str) else None
@@ -243,7 +253,8 @@ def federate_peer(settings: Settings, peer: PeerOption, vocabulary: Vocabulary, 
         "labels": _used_labels(labels, [case.record for check in checks for case in check.cases]),
         "peers": [{"name": h.name, "url": h.url} for h in network.vouched_peers(federated.get("peers"))],
         "sites": [{"name": h.name, "url": h.url} for h in sites],
-        "left_out": [{"entry": left.entry, "problems": list(left.problems)} for left in left_out],
+        "left_out": [{"entry": left.entry, "problems": list(left.problems)} for left in left_out[:network.MAX_LISTED]],
+        "left_out_count": len(left_out),
         "loops": sum(check.loops for check in checks),
         "cases": [case.record for case in checks[0].cases],
         "chained": [case.record for case in checks[1].cases],
@@ -252,7 +263,9 @@ def federate_peer(settings: Settings, peer: PeerOption, vocabulary: Vocabulary, 
         return _unchanged(peer, old)
     network.write_snapshot(path, snapshot)
     count = len(checks[0].cases) + len(checks[1].cases)
-    loops = f"; {snapshot['loops']} came back to this casebook (a loop) and were left out" if snapshot["loops"] else ""
+    looped = sum(check.loops for check in checks)
+    loops = (f"; {_cases(looped)} came back to this casebook (a loop) and {'was' if looped == 1 else 'were'} left out"
+             if looped else "")
     return Report(peer, "updated", f"{_cases(count)} fetched, {len(left_out)} left out{loops}", count, left_out, True)
 
 
@@ -308,6 +321,7 @@ def _merged_labels(*sources: Any) -> dict[str, dict[str, str]]:
 def _failed(path: Any, old: dict[str, Any], peer: PeerOption, message: str, now: Callable[[], str]) -> Report:
     """Keep the last good snapshot; record the fault in it (its first time, so a daily run changes nothing
     while the same fault lasts)."""
+    message = _printable(message)
     error = old.get("error") if isinstance(old.get("error"), dict) else None
     kept = len(old.get("cases") or []) + len(old.get("chained") or [])
     last = str(old.get("fetched"))[:10] if old.get("fetched") else None
@@ -315,8 +329,10 @@ def _failed(path: Any, old: dict[str, Any], peer: PeerOption, message: str, now:
                                      "no snapshot yet, so none of its cases are shown")
     if error is not None and error.get("message") == message:
         return Report(peer, "failed", said)
+    # Failing since the first failure, whatever the faults in between (a 500 one day, a time-out the next).
+    since = error.get("since") if error is not None and isinstance(error.get("since"), str) else now()
     snapshot = {"candour_snapshot": network.SNAPSHOT_VERSION, "peer": {"name": peer.name, "url": peer.url},
-                "fetched": None, "cases": [], "chained": [], **old, "error": {"message": message, "since": now()}}
+                "fetched": None, "cases": [], "chained": [], **old, "error": {"message": message, "since": since}}
     network.write_snapshot(path, snapshot)
     return Report(peer, "failed", said, changed=True)
 

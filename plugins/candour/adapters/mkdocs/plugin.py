@@ -33,7 +33,7 @@ from mkdocs.utils.templates import TemplateContext
 from ...core import casebook
 from ...core.body import Body, Heading
 from ...core.cache import ResultCache, default_folder
-from ...core.network import Network, load_network, snapshot_path
+from ...core.network import Network, load_network, mapping_problems, snapshot_path
 from ...core.settings import ConfigError, Settings, read_config
 from ...core.vocabulary import Vocabulary, VocabularyError
 from ...site import search, security
@@ -150,10 +150,15 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         # Under `mkdocs serve` a case with errors is left out and its problems are shown on every page, so
         # the writer sees them where they are looking; `mkdocs build` refuses to build at all.
         problems = unchecked or _report(book, serving=preview is not None)
+        folds = [] if unchecked else mapping_problems(self.settings, self.vocabulary)
+        if folds and preview is None:
+            raise PluginError("candour: " + "; ".join(folds))
+        problems += folds  # under `mkdocs serve`, on every page, as a case's errors are
         # Other networks' cases, from the snapshots: each entry checked again (a pull request can change a
         # snapshot); what fails is reported and left out, and never stops the build.
-        network = (preview.network_for(self.settings, self.vocabulary) if preview is not None else
-                   load_network(self.settings, self.vocabulary)) if self.settings.plugin.peers else Network()
+        network = (preview.network_for(self.settings, self.vocabulary, config.site_name) if preview is not None else
+                   load_network(self.settings, self.vocabulary, config.site_name)) \
+            if self.settings.plugin.peers else Network()
         for line in network.problems():
             log.info(line)
         if network.peers:
@@ -386,10 +391,10 @@ class _Preview:
         self.outputs = {path: made for path, made in self.outputs.items() if path in plan.pages}
         self.problems, self.checks, self.signature, self.reused = problems, cache.context, "", set()
 
-    def network_for(self, settings: Settings, vocabulary: Vocabulary) -> Network:
+    def network_for(self, settings: Settings, vocabulary: Vocabulary, site_name: str) -> Network:
         """The peers' cases, read again only when a snapshot, the peers, the rules or the vocabulary changed:
         a save of a case does not check every peer's entries again."""
-        digest = hashlib.sha256(repr((settings, vocabulary.terms)).encode())
+        digest = hashlib.sha256(repr((settings, vocabulary.terms, site_name)).encode())
         for peer in settings.plugin.peers:
             try:
                 stat = snapshot_path(settings, peer).lstat()
@@ -397,7 +402,7 @@ class _Preview:
             except OSError:
                 digest.update(f"{peer.key}\0missing\0".encode())
         if self.network is None or self.network[0] != digest.hexdigest():
-            self.network = (digest.hexdigest(), load_network(settings, vocabulary))
+            self.network = (digest.hexdigest(), load_network(settings, vocabulary, site_name))
         return self.network[1]
 
     def reuse_if_unchanged(self, page: Page, planned: PlannedPage) -> None:
