@@ -410,8 +410,11 @@ def test_a_broken_snapshot_never_stops_the_build(content: bytes, tmp_path: Path,
     (settings.network_dir / "broken.json").write_bytes(content)
     (tmp_path / "elsewhere.json").write_bytes(b'{"candour_snapshot": 1, "cases": []}')
     os.symlink(tmp_path / "elsewhere.json", settings.network_dir / "linked.json")
+    (settings.network_dir / "unlisted.json").write_text("{}")
     loaded = network.load_network(settings, vocabulary)
     assert loaded.cases == []
+    assert loaded.strays == ["network/unlisted.json"]
+    assert "network: network/unlisted.json is not the snapshot of a peer listed in mkdocs.yml" in loaded.problems()[0]
     notes = [peer.note or "" for peer in loaded.peers]
     assert ("symbolic link" in notes[1], notes[2]) == (True, "not fetched yet: run candour federate")
     assert content.startswith(b'{"candour_snapshot": 1') or "run candour federate" in notes[0]

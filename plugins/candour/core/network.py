@@ -13,6 +13,7 @@ this casebook, or through more than `MAX_CHAIN` indexes, is a loop and is left o
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -109,6 +110,7 @@ class PeerStatus:
 @dataclass
 class Network:
     peers: list[PeerStatus] = field(default_factory=list)
+    strays: list[str] = field(default_factory=list)  # files in the snapshots' folder that are no listed peer's
     cases: list[PeerCase] = field(default_factory=list)
     labels: dict[str, dict[str, str]] = field(default_factory=dict)  # peers' labels of terms we do not have
 
@@ -122,7 +124,8 @@ class Network:
 
     def problems(self) -> list[str]:
         """One line for each peer's fault and each entry left out, for a build's log."""
-        lines = []
+        lines = [f"network: {name} is not the snapshot of a peer listed in mkdocs.yml, and is not read (remove it, "
+                 "or list its peer)" for name in self.strays]
         for peer in self.peers:
             if peer.note:
                 lines.append(f"network: {peer.name}: {peer.note}")
@@ -490,6 +493,10 @@ def load_network(settings: Settings, vocabulary: Vocabulary, site_name: str = ""
                 seen[address] = len(network.cases)
                 network.cases.append(case)
     network.cases = _named_apart(network.cases, direct, site_name)
+    listed = {snapshot_path(settings, peer).name for peer in settings.plugin.peers}
+    with contextlib.suppress(OSError):
+        network.strays = sorted(f"{settings.plugin.network_dir}/{path.name}" for path in settings.network_dir.iterdir()
+                                if path.name not in listed and not path.name.startswith("."))[:100]
     for status in network.peers:
         mine = [case for case in network.cases if case.peer == status.key]
         status.cases = len(mine)
