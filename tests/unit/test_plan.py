@@ -298,6 +298,8 @@ def test_an_index_plans_the_network_page_its_status_search_records_and_lessons(t
          ["South Network"])]
     tenancy = plan.pages["themes/tenancy/index.md"]  # a theme only a peer has: its page, under the peer's label
     assert (tenancy.title, tenancy.data["own_total"], tenancy.data["lesson_total"]) == ("Tenancies", 0, 1)
+    assert tenancy.data["feed"] is None and "themes/tenancy/feed.xml" not in plan.files  # it follows our own cases
+    assert plan.pages["themes/funding/index.md"].data["feed"] == "themes/funding/feed.xml"
     listed = {t["term"]: t["count"] for t in plan.pages["themes/index.md"].data["terms"]}
     assert (listed["tenancy"], listed["funding"]) == (1, 3)
     funding = plan.pages["themes/funding/index.md"].data

@@ -167,7 +167,8 @@ def plan(book: Casebook, vocabulary: Vocabulary, options: PluginOptions, url_of:
     # An index's lessons library has a page for every theme of every network: a theme only a peer uses is under
     # that peer's label.
     counts = {t.kind: builder.add_taxonomy(t.kind, network.vocabulary(vocabulary) if peers and t.kind == "themes"
-                                           else vocabulary, cases, listing) for t in TAXONOMIES if t.pages}
+                                           else vocabulary, cases, listing, set(vocabulary.allowed(t.kind)))
+              for t in TAXONOMIES if t.pages}
     records: list[SearchRecord] = []
     network_count: NetworkCount | None = None
     if peers:
@@ -212,6 +213,8 @@ def plan(book: Casebook, vocabulary: Vocabulary, options: PluginOptions, url_of:
     for kind in feeds:  # a feed per theme and per service, so a reader can follow their own field
         members = BY_KIND[kind].members([item.case for item in published])
         for term in counts[kind]:
+            if term["term"] not in vocabulary.terms.get(kind, {}):  # a peer's term: no feed of this casebook's
+                continue
             on_term = [published[position] for position in members.get(term["term"], [])]
             files[f"{kind}/{term['term']}/feed.xml"] = export.atom_feed(
                 on_term, base, site_name, f"{kind}/{term['term']}/feed.xml", term["url"],
@@ -313,17 +316,19 @@ class _Builder:
             self.add(Page(path, first.template, title, data, hide=first.hide))
 
     def add_taxonomy(self, kind: str, vocabulary: Vocabulary, cases: list[tuple[Case, str]],
-                     listing: list[CaseSummary]) -> list[TermCount]:
+                     listing: list[CaseSummary], own: Collection[str] | None = None) -> list[TermCount]:
         """The index page and term pages of one taxonomy; returns its terms with their counts."""
         taxonomy = BY_KIND[kind]
+        own = vocabulary.allowed(kind) if own is None else own
         terms: list[TermCount] = []
         members = taxonomy.members([case for case, _ in cases])
         peer_members = taxonomy.members([p.case for p in self.peer_cases]) if kind == "themes" else {}
         peers_on = {term: [self.peer_cases[i] for i in found] for term, found in peer_members.items()}
         for term in vocabulary.allowed(kind):
             label = vocabulary.label(kind, term)
+            # A feed follows this casebook's own cases: a theme only a peer has gets none.
             data: dict[str, Any] = {"kind": kind, "heading": taxonomy.heading, "term": term, "label": label,
-                                    "feed": f"{kind}/{term}/feed.xml" if kind in FEEDS_FOR else None}
+                                    "feed": f"{kind}/{term}/feed.xml" if kind in FEEDS_FOR and term in own else None}
             folder = f"{kind}/{term}"
             on_term = [(*cases[position], listing[position]) for position in members.get(term, [])]
             setbacks = lessons = 0
