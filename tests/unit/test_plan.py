@@ -268,7 +268,7 @@ def _network(vocabulary: Vocabulary) -> Any:
         assert not checked.left_out, checked.left_out
         cases += checked.cases
         statuses.append(network.PeerStatus(key, name, peer.url, cases=1, fetched="2026-01-01T00:00:00Z"))
-    return network.Network(statuses, cases, {"themes": {"tenancy": "Tenancies"}})
+    return network.Network(peers=statuses, cases=cases, labels={"themes": {"tenancy": "Tenancies"}})
 
 
 def test_an_index_plans_the_network_page_its_status_search_records_and_lessons(tmp_path: Path,
