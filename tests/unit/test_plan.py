@@ -309,6 +309,7 @@ def test_an_index_plans_the_network_page_its_status_search_records_and_lessons(t
     published = json.loads(plan.files["network.json"])
     assert [c["home"]["name"] for c in published["cases"]] == ["North Network", "South Network"]
     assert plan.home["network"] == {"url": "network/", "cases": 5, "networks": 3}
+    assert [c["home"] for c in plan.home["newest"]] == [None, None, "North Network", "South Network", None]
     assert plan.pages["search/index.md"].data["orders"]["network"] == ["Test casebook", "North Network",
                                                                      "South Network"]
 

@@ -179,11 +179,14 @@ def plan(book: Casebook, vocabulary: Vocabulary, options: PluginOptions, url_of:
         builder.paginate(NETWORK, Page(f"{NETWORK}/index.md", "cases.html", "Cases across the network", {
             "facets": present.facets(everyone, shown, names), "total": len(everyone),
             "filter_index": NETWORK_FILTER_INDEX, "network_page": True,
-            "networks": len(names), "status_url": url_of(f"{NETWORK}/status.md")}), everyone, key="cases")
+            "networks": len(names) - (0 if listing else 1), "own": len(listing),
+            "status_url": url_of(f"{NETWORK}/status.md")}), everyone, key="cases")
         builder.add(Page(f"{NETWORK}/status.md", "network-status.html", "Network status",
                          {"peers": network.peers, "own": site_name}, hide=("toc",)))
         records = [_search_record(case, shown) for case in network.cases]
-        network_count = {"url": url_of(f"{NETWORK}/index.md"), "cases": len(everyone), "networks": len(names)}
+        # Networks with a case here: an index with no cases of its own is not one of them.
+        network_count = {"url": url_of(f"{NETWORK}/index.md"), "cases": len(everyone),
+                         "networks": len(names) - (0 if listing else 1)}
         for page in builder.pages.values():
             if page.source is not None:  # each of our own cases is filed under our network in the search
                 page.data["network_name"] = search_facet(site_name)
@@ -227,7 +230,8 @@ def plan(book: Casebook, vocabulary: Vocabulary, options: PluginOptions, url_of:
     if clashes:
         raise PlanError("; ".join(f"docs/{path} stands where the site puts {_what(path, builder.pages)}: rename "
                                   "or remove one of them" for path in clashes))
-    home: Home = {"newest": listing[:HOME_CASES], "count": len(listing),
+    # An index's newest cases are every network's: an index of others may have none of its own.
+    home: Home = {"newest": (everyone if peers else listing)[:HOME_CASES], "count": len(listing),
                   "browse": [{"kind": kind, "heading": f"By {BY_KIND[kind].label.lower()}",
                               "url": url_of(f"{kind}/index.md"), "all": f"All {BY_KIND[kind].heading.lower()}",
                               "terms": sorted((t for t in terms if t["count"]), key=lambda t: -t["count"])[:HOME_TERMS]}
