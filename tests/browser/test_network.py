@@ -24,12 +24,16 @@ pytestmark = pytest.mark.browser
 PAYLOAD = "<img src=x onerror=\"window.__hit=1\">"
 
 
-def _build(folder: Path, site_url: str, output: Path) -> str:
+def _start(folder: Path, site_url: str, output: Path) -> subprocess.Popen[str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "CANDOUR_SITE_URL": site_url}
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(output)], cwd=folder,
-                            env=env, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr
-    return result.stderr
+    return subprocess.Popen([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(output)], cwd=folder,
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def _built(build: subprocess.Popen[str]) -> str:
+    _, log = build.communicate(timeout=300)
+    assert build.returncode == 0, log
+    return log
 
 
 def _casebook(folder: Path, name: str) -> Path:
@@ -45,7 +49,7 @@ def federation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     sites.mkdir()
     with serve(sites) as server:
         alpha = _casebook(root / "alpha", "Alpha Network")
-        _build(alpha, server + "alpha/", sites / "alpha")
+        building = _start(alpha, server + "alpha/", sites / "alpha")  # the two peers are built side by side
         beta = _casebook(root / "beta", "Beta Network")
         vocabulary = beta / "cases" / "vocabulary.yml"
         vocabulary.write_text(vocabulary.read_text().replace("themes:\n", "themes:\n  tenancy-sustainment: Tenancy "
@@ -56,7 +60,8 @@ def federation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
         (beta / "cases" / "tenancy-officers.md").write_text(
             example.replace(title.group(0), "title: Tenancy sustainment officers in a district council")
             .replace("themes: [funding,", "themes: [tenancy-sustainment, funding,"))
-        _build(beta, server + "beta/", sites / "beta")
+        _built(_start(beta, server + "beta/", sites / "beta"))
+        _built(building)
 
         index = _casebook(root / "index", "Index Network")
         config = index / "mkdocs.yml"
@@ -82,7 +87,7 @@ def federation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
         ]
         snapshot["error"]["message"] = PAYLOAD
         (index / "network" / "ghost-network.json").write_text(json.dumps(snapshot))
-        log = _build(index, server + "index/", sites / "index")
+        log = _built(_start(index, server + "index/", sites / "index"))
         yield server + "index/", log
 
 
