@@ -128,7 +128,7 @@ PEER = {"name": "North", "url": "https://north.example/casebook"}
     ([{"name": "A <b>", "url": "https://a.example/"}], "contains an HTML tag"),
     (["North"], "peer 1 under 'peers' is not a name and a url"),
     ([{"name": "A", "url": "north.example"}], "'north.example' is not a casebook's public address"),
-    ([{"name": "A", "url": "https://a.example/", "ulr": "x"}], "'peers.0.ulr' is not a peer's option"),
+    ([{"name": "A", "url": "https://a.example/", "ulr": "x"}], "peer 1's 'ulr' is not a peer's option"),
     ([{"name": "A", "url": "https://a.example/", "terms": {"topics": {}}}], "terms can fold regions, services"),
 ])
 def test_mistakes_in_the_peers_are_refused_in_plain_words(tmp_path: Path, peers: list[object], says: str) -> None:

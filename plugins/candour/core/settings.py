@@ -38,7 +38,7 @@ class PeerOption(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     name: StrictStr = Field(min_length=1, max_length=80, description="The network's name, as readers see it.")
-    url: StrictStr = Field(min_length=8, max_length=300,
+    url: StrictStr = Field(max_length=300,
                            description="The casebook's public address, where its cases.json is: https://.../")
     id: StrictStr | None = Field(None, description="A short name for its snapshot file (network/<id>.json); "
                                                    "made from the name when not given.")
@@ -186,15 +186,19 @@ def _check_options(options: dict[str, Any]) -> PluginOptions:
         messages = []
         for error in exc.errors():
             name = ".".join(str(part) for part in error["loc"]) or "candour"
+            loc = error["loc"]
+            shown = f"the option '{name}'"
+            if len(loc) > 2 and loc[0] == "peers" and isinstance(loc[1], int):  # peers.0.url -> peer 1's 'url'
+                shown = f"peer {loc[1] + 1}'s '{'.'.join(str(part) for part in loc[2:])}'"
             if error["type"] == "extra_forbidden":
-                model, what = (PeerOption, "a peer's") if name.startswith("peers.") else (PluginOptions, "an")
+                model, what = (PeerOption, "a peer's") if loc[0] == "peers" else (PluginOptions, "an")
                 key = str(error["loc"][-1])
                 hint = did_you_mean(key, list(model.model_fields))
-                messages.append(f"'{name}' is not {what} option of the candour plugin"
-                                f" ({hint or 'allowed: ' + ', '.join(model.model_fields)})")
+                messages.append(f"{shown if loc[0] == 'peers' else repr(name)} is not {what} option of the candour "
+                                f"plugin ({hint or 'allowed: ' + ', '.join(model.model_fields)})")
             elif error["type"] == "missing":
-                messages.append(f"'{name}' is missing: each peer needs a name and a url")
-            elif error["type"] == "model_type" and name.startswith("peers."):
+                messages.append(f"{shown} is missing: each peer needs a name and a url")
+            elif error["type"] == "model_type" and loc[0] == "peers":
                 messages.append(f"peer {int(error['loc'][1]) + 1} under 'peers' is not a name and a url: write each "
                                 "peer as '- name: ...' with 'url: ...' on the next line, indented like 'name'")
             elif name == "private_contact" and error["type"] == "string_pattern_mismatch":
@@ -205,9 +209,9 @@ def _check_options(options: dict[str, Any]) -> PluginOptions:
                 what = f" ({field.description[0].lower()}{field.description[1:].rstrip('.')})" \
                     if field and field.description else ""
                 if error["type"] == "value_error":  # our own validators' messages: already in plain words
-                    messages.append(f"the option '{name}': {error['ctx']['error']}")
+                    messages.append(f"{shown}: {error['ctx']['error']}")
                     continue
-                messages.append(f"the option '{name}'{what}: {error['msg'].lower()}, not {error['input']!r}")
+                messages.append(f"{shown}{what}: {error['msg'].lower()}, not {error['input']!r}")
         raise ConfigError("in mkdocs.yml, under the candour plugin: " + "; ".join(messages)) from None
 
 
