@@ -24,14 +24,16 @@ from pathlib import Path as FsPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from pydantic import ValidationError
+
 from . import html_policy, rules
 from .loader import Source
 from .model import SCHEMA_VERSION, SLUG_RE, Case, did_you_mean
 from .problems import Problem, format_path
-from .settings import PeerOption, Settings, peer_address
-from .taxonomy import BY_FIELD, KINDS
+from .settings import PeerOption, Settings
+from .taxonomy import BY_KIND, KINDS, TAXONOMIES
 from .validation import check_source
-from .vocabulary import MAX_LABEL, TERM_RE, Vocabulary
+from .vocabulary import MAX_LABEL, TERM_RE, Vocabulary, default_label
 
 #: The format of a snapshot file.
 SNAPSHOT_VERSION = 1
@@ -195,24 +197,24 @@ def _labels(raw: Any, problems: list[str]) -> dict[str, dict[str, str]]:
 
 
 def _mapped(data: dict[str, Any], mapping: Mapping[str, Mapping[str, str]]) -> dict[str, Any]:
-    """A case's fields with the peer's terms folded into ours, as the index's configuration says."""
+    """A case's fields with the peer's terms folded into ours, as the index's configuration says: in the
+    taxonomy's field, and in its parts' own (a setback's or a lesson's themes)."""
     if not mapping:
         return data
     out = dict(data)
     for kind, folds in mapping.items():
-        name = BY_FIELD_BY_KIND[kind]
-        value = out.get(name)
+        taxonomy = BY_KIND[kind]
+        value = out.get(taxonomy.field)
         if isinstance(value, str):
-            out[name] = folds.get(value, value)
+            out[taxonomy.field] = folds.get(value, value)
         elif isinstance(value, list):
-            out[name] = _fold_list(value, folds)
-        if kind == "themes":
-            for part in ("setbacks", "do_differently"):
-                items = out.get(part)
-                if isinstance(items, list):
-                    out[part] = [{**item, "themes": _fold_list(item["themes"], folds)}
-                                 if isinstance(item, dict) and isinstance(item.get("themes"), list) else item
-                                 for item in items]
+            out[taxonomy.field] = _fold_list(value, folds)
+        for part in taxonomy.parts:
+            items = out.get(part)
+            if isinstance(items, list):
+                out[part] = [{**item, taxonomy.field: _fold_list(item[taxonomy.field], folds)}
+                             if isinstance(item, dict) and isinstance(item.get(taxonomy.field), list) else item
+                             for item in items]
     return out
 
 
@@ -225,22 +227,21 @@ def _fold_list(values: list[Any], folds: Mapping[str, str]) -> list[Any]:
     return folded
 
 
-BY_FIELD_BY_KIND = {taxonomy.kind: name for name, taxonomy in BY_FIELD.items()}
-
-
 def terms_used(data: dict[str, Any]) -> Iterable[tuple[str, str]]:
-    for name, taxonomy in BY_FIELD.items():
-        value = data.get(name)
-        for term in [value] if isinstance(value, str) else value if isinstance(value, list) else []:
-            if isinstance(term, str):
-                yield taxonomy.kind, term
-    for part in ("setbacks", "do_differently"):
-        items = data.get(part)
-        for item in items if isinstance(items, list) else []:
-            themes = item.get("themes") if isinstance(item, dict) else None
-            for term in themes if isinstance(themes, list) else []:
+    """The terms an entry's raw fields name, by the taxonomies' registry (`Taxonomy.terms_of` reads a checked
+    case; this reads untrusted data, skipping anything of the wrong type)."""
+    for taxonomy in TAXONOMIES:
+        value = data.get(taxonomy.field)
+        lists = [[value] if isinstance(value, str) else value if isinstance(value, list) else []]
+        for part in taxonomy.parts:
+            items = data.get(part)
+            for item in items if isinstance(items, list) else []:
+                own = item.get(taxonomy.field) if isinstance(item, dict) else None
+                lists.append(own if isinstance(own, list) else [])
+        for terms in lists:
+            for term in terms:
                 if isinstance(term, str):
-                    yield "themes", term
+                    yield taxonomy.kind, term
 
 
 @dataclass
@@ -311,11 +312,12 @@ def check_entries(peer: PeerOption, entries: Sequence[Any], *, vouched: Sequence
             if (kind, term) not in index_vocabulary:
                 checked.labels.setdefault(kind, {}).setdefault(term, vocabulary.label(kind, term))
         # Kept as checked: where it is from as this index knows it, never as the entry claims it.
+        slug = slug or _slug_of(url)
         record = {**{key: value for key, value in entry.items() if key not in (*DROPPED_FIELDS, *PLACE_FIELDS)},
-                  "slug": slug or _slug_of(url), "url": url}
+                  "slug": slug, "url": url}
         if chained:
             record.update(home={"name": home.name, "url": home.url}, via=list(via[1:]))
-        checked.cases.append(PeerCase(case, url, slug or _slug_of(url), home, peer.key, via, fetched[:10], record))
+        checked.cases.append(PeerCase(case, url, slug, home, peer.key, via, fetched[:10], record))
     return checked
 
 
@@ -376,23 +378,21 @@ def _vocabulary_for(data: dict[str, Any], peer_labels: dict[str, dict[str, str]]
     terms: dict[str, dict[str, str]] = {kind: dict(index.terms.get(kind, {})) for kind in KINDS}
     for kind, term in terms_used(data):
         if TERM_RE.match(term) and len(term) <= 80 and term not in terms[kind]:
-            terms[kind][term] = peer_labels.get(kind, {}).get(term, term.replace("-", " ").capitalize())
+            terms[kind][term] = peer_labels.get(kind, {}).get(term, default_label(term))
     return Vocabulary(terms)
 
 
 def vouched_peers(raw: Any) -> list[Home]:
-    """The peers a peer lists in its network.json, each checked (a name of plain text, a public address)."""
+    """The casebooks a peer lists in its network.json, each checked as a peer in our own mkdocs.yml is (a name of
+    plain text, a public address); any other is passed over."""
     homes: list[Home] = []
     for item in raw[:1000] if isinstance(raw, list) else []:
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not isinstance(item.get("url"), str):
-            continue
-        name = item["name"].strip()
-        if not name or len(name) > 80 or "\n" in name or html_policy.plain_text_issue(name):
-            continue
-        try:
-            homes.append(Home(name, peer_address(item["url"])))
-        except ValueError:
-            continue
+        if isinstance(item, dict):
+            try:
+                listed = PeerOption.model_validate({"name": item.get("name"), "url": item.get("url")})
+            except ValidationError:
+                continue
+            homes.append(Home(listed.name, listed.url))
     return homes
 
 
@@ -452,7 +452,6 @@ def load_network(settings: Settings, vocabulary: Vocabulary, site_name: str = ""
     """Every peer's snapshot, every entry checked again: the cases an index shows, and each peer's status."""
     network = Network()
     seen: dict[str, int] = {}  # a case's address -> its place in network.cases
-    options = rules.Options(settings.options.min_words, allow_waivers=settings.options.allow_waivers)
     direct = [Home(peer.name, peer.url) for peer in settings.plugin.peers]
     for peer in settings.plugin.peers:
         status = PeerStatus(peer.key, peer.name, peer.url)
@@ -474,7 +473,8 @@ def load_network(settings: Settings, vocabulary: Vocabulary, site_name: str = ""
             if not isinstance(entries, list):
                 status.note = f"its snapshot's '{key}' is not a list, so none of those cases is shown"
                 continue
-            checked = check_entries(peer, entries, vouched=status.sites, labels=data.get("labels"), options=options,
+            checked = check_entries(peer, entries, vouched=status.sites, labels=data.get("labels"),
+                                    options=settings.options,
                                     own_url=settings.site_url, fetched=fetched, index_vocabulary=vocabulary,
                                     chained=chained, direct=direct)
             status.left_out += checked.left_out

@@ -47,6 +47,11 @@ class VocabularyError(Exception):
         self.problems = problems
 
 
+def default_label(term: str) -> str:
+    """The label of a term given without one: 'east-of-england' -> 'East of england'."""
+    return term.replace("-", " ").capitalize()
+
+
 def load_vocabulary(path: FsPath, display: str) -> Vocabulary:
     """Load and check the vocabulary file; raise `VocabularyError` with every problem found."""
     try:
@@ -101,7 +106,7 @@ def _read_kind(source, kind: str, value: object, problems: list[Problem]) -> dic
                                            code="C902"))
             continue
         if label is None:
-            label = term.replace("-", " ").capitalize()
+            label = default_label(term)
         if not isinstance(label, str) or not label.strip():
             problems.append(source.problem(path, "the label must be text", "write it as 'term: Label for readers'",
             code="C902"))

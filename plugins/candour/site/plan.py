@@ -155,6 +155,7 @@ def plan(book: Casebook, vocabulary: Vocabulary, options: PluginOptions, url_of:
     other networks' cases, from the peers' snapshots, when the casebook indexes others."""
     network = network or Network()
     peers = bool(network.peers)
+    shown = network.vocabulary(vocabulary)  # with the peers' own labels for terms this casebook does not have
     builder = _Builder(url_of, page_size, bodies, network.cases if peers else [])
     for entry in book.cases:
         builder.add_case(entry, vocabulary)
@@ -166,33 +167,31 @@ def plan(book: Casebook, vocabulary: Vocabulary, options: PluginOptions, url_of:
         listing, key="cases")
     # An index's lessons library has a page for every theme of every network: a theme only a peer uses is under
     # that peer's label.
-    counts = {t.kind: builder.add_taxonomy(t.kind, network.vocabulary(vocabulary) if peers and t.kind == "themes"
-                                           else vocabulary, cases, listing, set(vocabulary.allowed(t.kind)))
+    counts = {t.kind: builder.add_taxonomy(t.kind, shown if t.kind == "themes" else vocabulary, cases, listing,
+                                           set(vocabulary.allowed(t.kind)))
               for t in TAXONOMIES if t.pages}
     records: list[SearchRecord] = []
     network_count: NetworkCount | None = None
     if peers:
-        shown = network.vocabulary(vocabulary)  # the peers' own labels for terms we do not have
         names = [site_name, *dict.fromkeys(case.home.name for case in network.cases)]
-        everyone = sorted([*listing, *(present.peer_summary(case, shown) for case in network.cases)],
-                          key=lambda view: view["published"], reverse=True)
+        networks = len(names) - (0 if listing else 1)  # with a case here: an index of others may have none
+        cards = [present.peer_summary(case, shown) for case in network.cases]
+        everyone = sorted([*listing, *cards], key=lambda view: view["published"], reverse=True)
         builder.paginate(NETWORK, Page(f"{NETWORK}/index.md", "cases.html", "Cases across the network", {
             "facets": present.facets(everyone, shown, names), "total": len(everyone),
             "filter_index": NETWORK_FILTER_INDEX, "network_page": True,
-            "networks": len(names) - (0 if listing else 1), "own": len(listing),
+            "networks": networks, "own": len(listing),
             "status_url": url_of(f"{NETWORK}/status.md")}), everyone, key="cases")
         builder.add(Page(f"{NETWORK}/status.md", "network-status.html", "Network status",
                          {"peers": network.peers, "own": site_name}, hide=("toc",)))
-        records = [_search_record(case, shown) for case in network.cases]
-        # Networks with a case here: an index with no cases of its own is not one of them.
-        network_count = {"url": url_of(f"{NETWORK}/index.md"), "cases": len(everyone),
-                         "networks": len(names) - (0 if listing else 1)}
+        records = [_search_record(case, card) for case, card in zip(network.cases, cards, strict=True)]
+        network_count = {"url": url_of(f"{NETWORK}/index.md"), "cases": len(everyone), "networks": networks}
         for page in builder.pages.values():
             if page.source is not None:  # each of our own cases is filed under our network in the search
                 page.data["network_name"] = search_facet(site_name)
     feeds = [t.kind for t in TAXONOMIES if t.kind in FEEDS_FOR]
     if options.search:
-        orders = present.search_orders(network.vocabulary(vocabulary) if peers else vocabulary)
+        orders = present.search_orders(shown)
         if peers:
             orders["network"] = [search_facet(name) for name in names]
         builder.add(Page("search/index.md", "search.html", "Search", {"orders": orders}))
@@ -208,7 +207,7 @@ def plan(book: Casebook, vocabulary: Vocabulary, options: PluginOptions, url_of:
         CASE_TEMPLATE: case_template,
         FILTER_INDEX: present.filter_index(listing, vocabulary),
         "cases.json": export.cases_json(published, vocabulary),
-        "network.json": network_json(site_name, base, network, network.vocabulary(vocabulary)),
+        "network.json": network_json(site_name, base, network, shown),
         "cases.csv": export.cases_csv(published),
         "feed.xml": export.atom_feed(published, base, site_name),
         "schema/case.schema.json": export.schema_json(vocabulary),
@@ -239,9 +238,10 @@ def plan(book: Casebook, vocabulary: Vocabulary, options: PluginOptions, url_of:
     return Plan(builder.pages, files, documents, home, case_template, options.private_contact, repo_url, records)
 
 
-def _search_record(peer_case: PeerCase, vocabulary: Vocabulary) -> SearchRecord:
-    """Another network's case in the search index: what its card and its lessons say, filed under its network."""
-    case, view = peer_case.case, present.peer_summary(peer_case, vocabulary)
+def _search_record(peer_case: PeerCase, view: CaseSummary) -> SearchRecord:
+    """Another network's case in the search index: what its card (`view`) and its lessons say, filed under its
+    network."""
+    case = peer_case.case
     text = [case.summary, case.place, *(s.what for s in case.setbacks), *(lesson_text(i) for i in case.do_differently)]
     filters = {"network": [search_facet(peer_case.home.name)], "status": [view["status_label"]],
                "region": [view["region"]["facet"]], "service": [v["facet"] for v in view["services"]],

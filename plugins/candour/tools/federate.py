@@ -24,7 +24,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from .. import __version__
-from ..core import network, rules
+from ..core import network
 from ..core.model import SCHEMA_VERSION
 from ..core.settings import PeerOption, Settings
 from ..core.vocabulary import Vocabulary
@@ -234,13 +234,13 @@ def federate_peer(settings: Settings, peer: PeerOption, vocabulary: Vocabulary, 
     fetched = now()
     labels = _merged_labels(own.get("labels"), federated.get("labels"))
     sites = network.vouched_peers(federated.get("sites"))
-    options = rules.Options(settings.options.min_words, allow_waivers=settings.options.allow_waivers)
     direct = [network.Home(p.name, p.url) for p in settings.plugin.peers]
-    checks = [network.check_entries(peer, entries, vouched=sites, labels=labels, options=options,
+    checks = [network.check_entries(peer, entries, vouched=sites, labels=labels, options=settings.options,
                                     own_url=settings.site_url, fetched=fetched, index_vocabulary=vocabulary,
                                     chained=chained, direct=direct)
               for chained, entries in ((False, _list(own.get("cases"))), (True, _list(federated.get("cases"))))]
     left_out = [left for check in checks for left in check.left_out]
+    looped = sum(check.loops for check in checks)
     name = federated.get("name") if isinstance(federated.get("name"), str) else None
     snapshot = {
         "candour_snapshot": network.SNAPSHOT_VERSION,
@@ -255,7 +255,7 @@ def federate_peer(settings: Settings, peer: PeerOption, vocabulary: Vocabulary, 
         "sites": [{"name": h.name, "url": h.url} for h in sites],
         "left_out": [{"entry": left.entry, "problems": list(left.problems)} for left in left_out[:network.MAX_LISTED]],
         "left_out_count": len(left_out),
-        "loops": sum(check.loops for check in checks),
+        "loops": looped,
         "cases": [case.record for case in checks[0].cases],
         "chained": [case.record for case in checks[1].cases],
     }
@@ -263,7 +263,6 @@ def federate_peer(settings: Settings, peer: PeerOption, vocabulary: Vocabulary, 
         return _unchanged(peer, old)
     network.write_snapshot(path, snapshot)
     count = len(checks[0].cases) + len(checks[1].cases)
-    looped = sum(check.loops for check in checks)
     loops = (f"; {_cases(looped)} came back to this casebook (a loop) and {'was' if looped == 1 else 'were'} left out"
              if looped else "")
     return Report(peer, "updated", f"{_cases(count)} fetched, {len(left_out)} left out{loops}", count, left_out, True)
@@ -277,8 +276,13 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
+def _kept(old: dict[str, Any]) -> int:
+    """How many cases a snapshot holds."""
+    return len(old.get("cases") or []) + len(old.get("chained") or [])
+
+
 def _unchanged(peer: PeerOption, old: dict[str, Any]) -> Report:
-    count = len(old.get("cases") or []) + len(old.get("chained") or [])
+    count = _kept(old)
     return Report(peer, "unchanged", f"unchanged since {str(old.get('fetched'))[:10]} ({_cases(count)})", count)
 
 
@@ -323,7 +327,7 @@ def _failed(path: Any, old: dict[str, Any], peer: PeerOption, message: str, now:
     while the same fault lasts)."""
     message = _printable(message)
     error = old.get("error") if isinstance(old.get("error"), dict) else None
-    kept = len(old.get("cases") or []) + len(old.get("chained") or [])
+    kept = _kept(old)
     last = str(old.get("fetched"))[:10] if old.get("fetched") else None
     said = f"failed: {message}; " + (f"keeping the snapshot of {last} ({_cases(kept)})" if last else
                                      "no snapshot yet, so none of its cases are shown")
