@@ -114,9 +114,9 @@ def switch_off_html_checks(patch: pytest.MonkeyPatch) -> None:
     """Switch off the validator's HTML and plain-text checks, to prove the site's own defences hold."""
     from candour.core import rules as rules_module
 
-    patch.setattr(rules_module.html_policy, "plain_text_issue", lambda text: None)
+    patch.setattr(rules_module.plain_text, "plain_text_issue", lambda text: None)
     patch.setattr(rules_module.body, "check", lambda text: iter(()))
-    patch.setattr(rules_module.html_policy, "control_character", lambda text: None)
+    patch.setattr(rules_module.plain_text, "control_character", lambda text: None)
 
 
 @pytest.fixture

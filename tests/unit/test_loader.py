@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from candour.core.loader import MAX_BYTES, MAX_DEPTH, parse_case, parse_yaml
+from candour.core.loader import MAX_BYTES, MAX_DEPTH, UnreadableFile, parse_case, parse_yaml, read_bytes
 
 
 def test_reads_front_matter_body_and_lines() -> None:
@@ -97,6 +99,21 @@ def test_oversized_file_is_refused_before_parsing() -> None:
     source = parse_case(b"---\ntitle: " + b"x" * MAX_BYTES + b"\n---\n", "c.md")
     assert source.front_matter is None
     assert "over the limit" in source.problems[0].message
+
+
+@pytest.mark.parametrize("size", [0, 1, 65_535, 65_536, 65_537, 200_001, 1000, 1001])
+def test_read_bytes_reads_every_byte_up_to_the_limit_and_refuses_one_more(tmp_path: Path, size: int) -> None:
+    """Files are read in pieces of the size they say they have: every size around the pieces and the limit."""
+    limit = 1000 if size in (1000, 1001) else MAX_BYTES
+    data = bytes(range(256)) * (size // 256) + bytes(range(size % 256))
+    path = tmp_path / "case.md"
+    path.write_bytes(data)
+    if size > limit:
+        with pytest.raises(UnreadableFile, match="over the limit"):
+            read_bytes(path, limit)
+    else:
+        assert read_bytes(path, limit) == data
+        assert read_bytes(str(path), limit) == data
 
 
 def test_long_yaml_error_messages_are_bounded() -> None:

@@ -72,6 +72,7 @@ class ResultCache:
         self._old_facts: dict[str, list[Any]] = {}
         self._old_results: dict[str, list[Any]] = {}
         self.hits = 0
+        self._new = False  # whether this run found anything the file does not hold
         self._organisations = ("", hashlib.sha256(b"").hexdigest())
         if self.file is not None:
             self._read()
@@ -96,6 +97,7 @@ class ResultCache:
 
     def remember_fact(self, digest: str, fact: list[Any]) -> None:
         self.facts[digest] = fact
+        self._new = True
 
     def key(self, display: str, digest: str, organisations: str) -> str:
         """A result's key; `organisations` is the same for every file of a run, so it is hashed once."""
@@ -118,11 +120,15 @@ class ResultCache:
 
     def store(self, key: str, state: str, problems: list[Problem]) -> None:
         self.results[key] = [state, [asdict(p) for p in problems]]
+        self._new = True
 
     def save(self) -> None:
-        """Write this run's results; a cache that cannot be written is no error (the next run checks again)."""
+        """Write this run's results, unless they are the file's already; a cache that cannot be written is no
+        error (the next run checks again)."""
         if self.file is None:
             return
+        if not self._new and len(self.results) == len(self._old_results) and len(self.facts) == len(self._old_facts):
+            return  # every result was found and used: the file holds exactly what it would be written with
         data = {"format": FORMAT, "code": code_digest(), "facts": self.facts, "results": self.results}
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)

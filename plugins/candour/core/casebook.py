@@ -9,15 +9,22 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path as FsPath
+from typing import TYPE_CHECKING
 
-from . import privacy, rules
 from .cache import ResultCache
 from .loader import Source, UnreadableFile, parse_case, read_bytes, read_case
-from .model import SLUG_RE, Case, slugify
+from .names import SLUG_RE, slugify
+from .options import Options
 from .problems import Problem, display_name, quote, sort_key
 from .settings import ConfigError, Settings
-from .validation import check_source
 from .vocabulary import Vocabulary, load_vocabulary
+
+if TYPE_CHECKING:
+    from .model import Case
+
+# The checks themselves (the model, the rules, the privacy patterns: their imports and patterns are most of
+# the start-up) are imported by the functions that check, so a casebook whose results are all in the cache of
+# checks is re-checked without them.
 
 #: Files in the cases folder that are neither cases nor errors (the vocabulary file is also allowed).
 IGNORED_NAMES = frozenset({"README.md", ".gitkeep", ".gitignore", ".DS_Store", "Thumbs.db"})
@@ -33,11 +40,15 @@ class Entry:
     """One case file, checked. A result found in the cache of checks has no source or case: only its problems."""
 
     slug: str
-    path: FsPath
+    location: str  # the file's path, as the walk found it (a `Path` made only when asked for: see `path`)
     file: str  # as named in messages
     source: Source | None
     case: Case | None
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def path(self) -> FsPath:
+        return FsPath(self.location)
 
 
 @dataclass
@@ -51,8 +62,8 @@ class Casebook:
     files: list[str] = field(default_factory=list)
     #: Every case file read, by its display name, valid or not: for checks across cases.
     sources: dict[str, Source] = field(default_factory=dict)
-    #: Every case file, by its display name (a result from the cache of checks was not read).
-    paths: dict[str, FsPath] = field(default_factory=dict)
+    #: Every case file's path, by its display name (a result from the cache of checks was not read).
+    paths: dict[str, str] = field(default_factory=dict)
     #: The organisations each named case names, by its display name: for the anonymity of the others.
     named: dict[str, list[str]] = field(default_factory=dict)
 
@@ -168,11 +179,13 @@ def _terms_of(entry: Entry) -> set[tuple[str, str]]:
     return {("themes", t) for t in case.themes} | {("services", s) for s in case.services}
 
 
-def check_file(path: FsPath, vocabulary: Vocabulary, options: rules.Options, root: FsPath | None = None,
+def check_file(path: FsPath, vocabulary: Vocabulary, options: Options, root: FsPath | None = None,
                source: Source | None = None) -> Entry:
     """Check one case file, its name included; `source` is the file already read, if it has been."""
     display = display_name(path, root)
     source = source or read_case(path, display)
+    from .validation import check_source
+
     case, problems = check_source(source, vocabulary, options)
     slug = path.stem
     if not SLUG_RE.match(slug):
@@ -185,7 +198,7 @@ def check_file(path: FsPath, vocabulary: Vocabulary, options: rules.Options, roo
                                    f"rename it after what was tried, like 'housing-first-pilot.md'; these names are "
                                    f"reserved: {', '.join(sorted(RESERVED_SLUGS))}", code="C204"))
         case = None
-    return Entry(slug, path, display, source, case, problems)
+    return Entry(slug, str(path), display, source, case, problems)
 
 
 def named_organisations(sources: Iterable[Source]) -> list[str]:
@@ -199,9 +212,11 @@ def named_organisations(sources: Iterable[Source]) -> list[str]:
     return names
 
 
-def with_organisations(options: rules.Options, names: Iterable[str]) -> rules.Options:
+def with_organisations(options: Options, names: Iterable[str]) -> Options:
     """`options` that check anonymised cases against these organisation names (those named cases name)."""
-    return replace(options, organisations=privacy.organisations_pattern(list(names)))
+    from .privacy import organisations_pattern
+
+    return replace(options, organisations=organisations_pattern(list(names)))
 
 
 def checks_cache(settings: Settings, folder: FsPath | None) -> ResultCache:
@@ -229,7 +244,7 @@ def open_casebook(settings: Settings, root: FsPath | None = None, cache: ResultC
                             vocabulary_file=settings.vocabulary, cache=cache, with_cases=True, known=known)
 
 
-def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | None = None, *,
+def load(cases_dir: FsPath, vocabulary: Vocabulary, options: Options | None = None, *,
          root: FsPath | None = None, vocabulary_file: FsPath | None = None,
          cache: ResultCache | None = None, with_cases: bool = False,
          known: dict[str, tuple[Source, Case]] | None = None) -> Casebook:
@@ -240,32 +255,35 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
     costs a small part of checking it. `known` holds the cases of earlier runs in this process, by their
     result's key (a preview that rebuilds on every save keeps them): a case found there is not read again.
     """
-    options = options or rules.Options()
+    options = options or Options()
     book = Casebook()
-    files = sorted(_walk(cases_dir), key=lambda path: path.parts)  # as Path orders them, without its slow __lt__
     # The walk follows no link, so a path is the file's own unless a folder above the cases folder is a link:
     # only the vocabulary's path is resolved, and a file's only when its name is the vocabulary's.
     vocabulary_path = vocabulary_file.resolve() if vocabulary_file else None
-    stems: dict[str, list[FsPath]] = defaultdict(list)
-    cases: list[tuple[FsPath, str]] = []
-    for path in files:
-        if path.is_symlink():
-            book.files.append(display_name(path, root))
-            book.problems.append(Problem(display_name(path, root), 1, (),
+    # A file directly in the cases folder is named from the folder's name (one `relative_to` for all).
+    prefix = display_name(cases_dir, root)
+    prefix = "" if prefix == "." else prefix + "/"
+    stems: dict[str, list[str]] = defaultdict(list)
+    cases: list[tuple[str, str]] = []  # each case file's path and display name
+    folder = str(cases_dir)
+    for relative, is_link in _walk(folder):
+        display = prefix + relative
+        if is_link:
+            book.files.append(display)
+            book.problems.append(Problem(display, 1, (),
                                          "this is a symbolic link: links in the cases folder are never followed",
                                          "replace it with the file (or the folder's files) itself", code="C205"))
             continue
-        if (vocabulary_path is not None and path.name == vocabulary_path.name and path.resolve() == vocabulary_path) \
-                or (path.name in IGNORED_NAMES and path.parent == cases_dir):
+        if (vocabulary_path is not None and relative.rpartition("/")[2] == vocabulary_path.name
+                and (cases_dir / relative).resolve() == vocabulary_path) or relative in IGNORED_NAMES:
             continue
-        display = display_name(path, root)
-        misplaced = _not_a_case(path, display, cases_dir, root)
+        misplaced = _not_a_case(relative, display, cases_dir, root)
         if misplaced:
             book.files.append(display)
             book.problems.append(misplaced)
             continue
-        stems[path.stem.casefold()].append(path)
-        cases.append((path, display))
+        stems[relative[:-3].casefold()].append(display)
+        cases.append((os.path.join(folder, relative), display))
     book.paths = {display: path for path, display in cases}
     # First what the checks of other files need from each file (the organisations a named case names),
     # then each file's own check, with those.
@@ -285,19 +303,19 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
                 cache.remember_fact(digests[display], fact)
         named += fact
         book.named[display] = fact
-    options = with_organisations(options, named)
     organisations = "\n".join(sorted(set(named)))
     keys = {display: cache.key(display, digests[display], organisations) if cache is not None else ""
             for _, display in cases}
     results = {display: cache.result(keys[display]) if cache is not None else None for _, display in cases}
-    misses = [(path, display) for path, display in cases if results[display] is None]
+    misses = [(FsPath(path), display) for path, display in cases if results[display] is None]
     checked = dict(zip([display for _, display in misses],
-                       _check_all(misses, vocabulary, options, root, book.sources), strict=True))
+                       _check_all(misses, vocabulary, with_organisations(options, named), root, book.sources)
+                       if misses else [], strict=True))
     for path, display in cases:
         found, key = results[display], keys[display]
         if found is not None:
             book.add(_from_cache(path, display, found, book, vocabulary, known, key) if with_cases
-                     else Entry(path.stem, path, display, None, None, found[1]), found[0])
+                     else Entry(_slug(path), path, display, None, None, found[1]), found[0])
             continue
         entry = checked[display]
         if cache is not None:
@@ -309,12 +327,12 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
                 known[key] = (entry.source, entry.case)
             book.add(entry)
         else:  # a result only: the site is not being made
-            book.add(Entry(path.stem, path, display, None, None, entry.problems), state_of(entry))
+            book.add(Entry(entry.slug, path, display, None, None, entry.problems), state_of(entry))
     for same in stems.values():
         if len(same) > 1:
-            names = ", ".join(p.name for p in same)
-            for path in same:
-                book.problems.append(Problem(display_name(path, root), 1, (),
+            names = ", ".join(display.rpartition("/")[2] for display in same)
+            for display in same:
+                book.problems.append(Problem(display, 1, (),
                                              f"these files differ only by capital letters: {names}",
                                              "give each case its own name; web addresses ignore capitals",
                                              code="C204"))
@@ -326,30 +344,37 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: rules.Options | Non
     return book
 
 
-def _from_cache(path: FsPath, display: str, found: tuple[str, list[Problem]], book: Casebook,
+def _from_cache(path: str, display: str, found: tuple[str, list[Problem]], book: Casebook,
                 vocabulary: Vocabulary, known: dict[str, tuple[Source, Case]] | None, key: str) -> Entry:
     """A file's entry from its cached result, with its source and case read again when it is valid (or
     taken from `known`, the cases an earlier run in this process read under the same key)."""
     state, problems = found
     if state == "error":
-        return Entry(path.stem, path, display, None, None, problems)
+        return Entry(_slug(path), path, display, None, None, problems)
     if known is not None and key in known:
         source, case = known[key]
         book.sources[display] = source
     else:
         source = book.sources[display] = book.sources.get(display) or read_case(path, display)
+        from .model import Case
+
         case = Case.model_validate(source.front_matter, context={"vocabulary": vocabulary})
         if known is not None:
             known[key] = (source, case)
-    return Entry(path.stem, path, display, source, case, problems)
+    return Entry(_slug(path), path, display, source, case, problems)
+
+
+def _slug(path: str) -> str:
+    """A case file's slug: its name without '.md' (the walk passes only such names on as cases)."""
+    return os.path.basename(path)[:-3]
 
 
 #: Fewest files worth checking in parallel: below it, starting the workers costs more than it saves.
 PARALLEL_FROM = 200
-_worker: tuple[Vocabulary, rules.Options, FsPath | None, dict[str, Source]] | None = None
+_worker: tuple[Vocabulary, Options, FsPath | None, dict[str, Source]] | None = None
 
 
-def _check_all(files: list[tuple[FsPath, str]], vocabulary: Vocabulary, options: rules.Options,
+def _check_all(files: list[tuple[FsPath, str]], vocabulary: Vocabulary, options: Options,
                root: FsPath | None, sources: dict[str, Source] | None = None) -> list[Entry]:
     """Each file checked, on every core when there are many (an entry, its source and case included, costs
     a small part of checking it to send back). A file in `sources` was read already."""
@@ -363,12 +388,12 @@ def _check_all(files: list[tuple[FsPath, str]], vocabulary: Vocabulary, options:
         return pool.starmap(_check_in_worker, files, chunksize=max(1, len(files) // (workers * 8)))
 
 
-def _check_one(path: FsPath, display: str, vocabulary: Vocabulary, options: rules.Options,
+def _check_one(path: FsPath, display: str, vocabulary: Vocabulary, options: Options,
                root: FsPath | None, sources: dict[str, Source]) -> Entry:
     return check_file(path, vocabulary, options, root, sources.get(display) or read_case(path, display))
 
 
-def _start_worker(vocabulary: Vocabulary, options: rules.Options, root: FsPath | None,
+def _start_worker(vocabulary: Vocabulary, options: Options, root: FsPath | None,
                   sources: dict[str, Source]) -> None:
     global _worker
     _worker = (vocabulary, options, root, sources)
@@ -379,7 +404,7 @@ def _check_in_worker(path: FsPath, display: str) -> Entry:
     return _check_one(path, display, *_worker)
 
 
-def _read(path: FsPath) -> tuple[bytes | None, str]:
+def _read(path: str) -> tuple[bytes | None, str]:
     """The file's bytes (read once, for the cache's key and the parse) and their digest; a file that
     cannot be read has no bytes and a digest that is never a cache hit."""
     try:
@@ -395,26 +420,43 @@ def state_of(entry: Entry) -> str:
     return "draft" if entry.case.draft else "published"
 
 
-def _not_a_case(path: FsPath, display: str, cases_dir: FsPath, root: FsPath | None) -> Problem | None:
-    if path.parent != cases_dir:
+def _not_a_case(relative: str, display: str, cases_dir: FsPath, root: FsPath | None) -> Problem | None:
+    """Why the file at `relative` (to the cases folder, with '/') is not a case, or None if it may be one."""
+    name = relative.rpartition("/")[2]
+    if "/" in relative:
         return Problem(display, 1, (), "cases must be directly in the cases folder",
-                       f"move it to '{display_name(cases_dir / path.name, root)}'", code="C205")
-    if path.suffix != ".md":
-        return Problem(display, 1, (), f"{path.name!r} is not a case file: only '.md' files are cases",
-                       f"rename it to '{slugify(path.stem, 'my-case')}.md' if it is a case, "
+                       f"move it to '{display_name(cases_dir / name, root)}'", code="C205")
+    if not name.endswith(".md") or name == ".md":
+        return Problem(display, 1, (), f"{name!r} is not a case file: only '.md' files are cases",
+                       f"rename it to '{slugify(FsPath(name).stem, 'my-case')}.md' if it is a case, "
                        "or move it out of the cases folder", code="C205")
     return None
 
 
-def _walk(folder: FsPath) -> Iterable[FsPath]:
-    """Every file below `folder`, and every symbolic link (to a file or a folder), never followed."""
-    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames.sort()
-        for name in filenames:
-            yield FsPath(dirpath) / name
-        for name in dirnames:
-            if (FsPath(dirpath) / name).is_symlink():
-                yield FsPath(dirpath) / name
+def _walk(folder: str, below: str = "") -> list[tuple[str, bool]]:
+    """Every file below `folder`, and every symbolic link (to a file or a folder), never followed: each
+    as its path relative to `folder` (with '/') and whether it is a link, in the order of their names'
+    parts. `os.scandir` tells links from the directory listing, without a system call per file."""
+    found: list[tuple[str, bool]] = []
+    folders: list[str] = []
+    try:
+        with os.scandir(os.path.join(folder, below) if below else folder) as entries:
+            for entry in entries:
+                relative = f"{below}/{entry.name}" if below else entry.name
+                try:
+                    if entry.is_symlink():
+                        found.append((relative, True))
+                    elif entry.is_dir():
+                        folders.append(relative)
+                    else:
+                        found.append((relative, False))
+                except OSError:  # gone since it was listed
+                    continue
+    except OSError:  # a folder that cannot be listed, as os.walk skips it
+        return found
+    found += [item for sub in folders for item in _walk(folder, sub)]
+    found.sort(key=lambda item: item[0].split("/"))
+    return found
 
 
 def caused_by(book: Casebook, changed: set[str]) -> list[Problem]:
@@ -426,6 +468,8 @@ def caused_by(book: Casebook, changed: set[str]) -> list[Problem]:
     """
     blamed: list[Problem] = []
     unchanged = [f for f in book.paths if f not in changed]
+    from . import privacy, rules
+
     already = privacy.organisations_pattern([org for f in unchanged for org in book.named.get(f, [])])
     anonymised: list[Source] | None = None  # read only when a changed case names a new organisation
     for file in sorted(changed):
@@ -442,7 +486,7 @@ def caused_by(book: Casebook, changed: set[str]) -> list[Problem]:
                 anonymised = [s for s in map(book.source, unchanged)
                               if s.front_matter and s.front_matter.get("attribution") == "anonymised"]
             for other in anonymised:
-                found = [p for p in rules.check_privacy(other, other.front_matter or {}, rules.Options(
+                found = [p for p in rules.check_privacy(other, other.front_matter or {}, Options(
                     organisations=alone)) if "another case names" in p.message]
                 if found:
                     blamed.append(source.problem(

@@ -12,7 +12,6 @@ import os
 import re
 import stat
 from dataclasses import dataclass, field
-from pathlib import Path as FsPath
 from typing import Any
 
 import yaml
@@ -76,7 +75,11 @@ class UnreadableFile(Exception):
         self.message, self.hint = message, hint
 
 
-def read_bytes(path: FsPath, limit: int = MAX_BYTES) -> bytes:
+#: Opening with this flag refuses a symbolic link (ELOOP): no separate check, which costs a system call.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+def read_bytes(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> bytes:
     """The bytes of the regular file at `path`: never a symlink, a device or a pipe, never past `limit`.
 
     A pull request can add a symbolic link (git stores them): one to /dev/zero would fill memory, one
@@ -84,8 +87,8 @@ def read_bytes(path: FsPath, limit: int = MAX_BYTES) -> bytes:
     regular file is refused before a byte is read, and at most `limit` + 1 bytes are read, whatever
     the file says its size is.
     """
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    if path.is_symlink():
+    flags = os.O_RDONLY | _NOFOLLOW | getattr(os, "O_NONBLOCK", 0)
+    if not _NOFOLLOW and os.path.islink(path):  # where opening cannot refuse a link itself
         raise UnreadableFile("this is a symbolic link, not a file",
                              "replace the link with the file itself: links are never followed")
     try:
@@ -96,17 +99,32 @@ def read_bytes(path: FsPath, limit: int = MAX_BYTES) -> bytes:
                                  "replace the link with the file itself: links are never followed") from None
         raise UnreadableFile(f"the file cannot be read: {exc.strerror or exc}",
                              "check that it is a regular file") from None
-    with os.fdopen(descriptor, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
             raise UnreadableFile("this is not a regular file", "cases and the vocabulary must be ordinary text files")
-        data = handle.read(limit + 1)
+        # Read in pieces of the size the file says it has, and one byte more, so a file that grows while it
+        # is read is still cut at the limit (a buffer of the limit's size for every file costs more than
+        # reading it).
+        pieces: list[bytes] = []
+        wanted = limit + 1
+        while wanted > 0:
+            asked = min(wanted, max(status.st_size + 1, 1 << 16))
+            piece = os.read(descriptor, asked)
+            pieces.append(piece)
+            wanted -= len(piece)
+            if not piece or (len(piece) < asked and limit + 1 - wanted >= status.st_size):
+                break  # at the end: a short read once the size it said is read, without asking again
+    finally:
+        os.close(descriptor)
+    data = b"".join(pieces)  # one piece is returned as it is, not copied
     if len(data) > limit:
         raise UnreadableFile(f"the file is over the limit of {limit:,} bytes",
                              "a case is a few pages of text: move images and attachments out of the file")
     return data
 
 
-def read_case(path: FsPath, display: str) -> Source:
+def read_case(path: str | os.PathLike[str], display: str) -> Source:
     """Read and parse the case file at `path`; `display` is the name used in messages."""
     try:
         data = read_bytes(path)

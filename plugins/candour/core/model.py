@@ -8,7 +8,6 @@ Candour's own rules (placeholders, denials, word counts, cross-field conditions)
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from typing import Annotated, Any, Literal, get_args
 from urllib.parse import urlsplit
@@ -26,6 +25,9 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from .names import SLUG_RE as SLUG_RE
+from .names import did_you_mean as did_you_mean
+from .names import slugify as slugify
 from .problems import quote
 from .vocabulary import Vocabulary
 
@@ -42,15 +44,6 @@ ONGOING = ("in-progress", "paused")
 #: Work that is over, so it has an end date; work not yet started or under way cannot have one.
 FINISHED, NOT_ENDED = ("completed", "stopped"), ("planned", "in-progress")
 ATTRIBUTIONS: tuple[str, ...] = get_args(Attribution)
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_SLUG_GAP_RE = re.compile(r"[^a-z0-9]++")
-
-
-def slugify(text: str, fallback: str = "new-case") -> str:
-    """A file name and web address from any text: lower-case letters, digits and single hyphens, at most 80."""
-    return _SLUG_GAP_RE.sub("-", text.lower()).strip("-")[:80].strip("-") or fallback
-
-
 def month_start(value: str) -> dt.date:
     """The date a partial date ('2024-03') or full date ('2024-03-15') stands for, for sorting and feeds."""
     return dt.date.fromisoformat(value if len(value) == 10 else value + "-01")
@@ -152,14 +145,6 @@ def _http_url(value: str) -> str:
         raise candour_error(f"{quote(value)} is not a web address", "use a full link starting with https://",
                             code="C016")
     return value.strip()
-
-
-def did_you_mean(word: str, options: list[str]) -> str:
-    """A 'did you mean' suggestion, or '' when nothing is close."""
-    # 0.7: close enough for a typo ('fundng', 'digital-sytems'), not for another word that shares a
-    # suffix ('housing-allocations' is not 'co-location').
-    match = difflib.get_close_matches(word.lower(), options, n=1, cutoff=0.7)
-    return f"did you mean '{match[0]}'?" if match else ""
 
 
 def _term(kind: str) -> Any:

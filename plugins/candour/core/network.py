@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from pydantic import ValidationError
 
-from . import html_policy, rules
+from . import plain_text, rules
 from .loader import Source
 from .model import SCHEMA_VERSION, SLUG_RE, Case, did_you_mean
 from .problems import Problem, format_path
@@ -53,10 +53,6 @@ PLACE_FIELDS = ("slug", "url", "home", "via", "fetched")
 #: Fields of a peer's case an index never keeps: the story stays on the peer's site, with its sources and
 #: the names of the people who wrote it.
 DROPPED_FIELDS = ("sources", "contributors")
-#: Longest one fetched file may take, from connecting to its last byte (`candour federate --timeout`).
-FETCH_TIMEOUT_SECONDS = 30.0
-#: Largest file taken from a peer: 10,000 cases are about 30 MB (`candour federate --max-mb`).
-FETCH_MAX_BYTES = 50_000_000
 #: The open data file every casebook publishes for indexes: its name, its peers and the cases it federates.
 NETWORK_FILE = "network.json"
 
@@ -187,7 +183,7 @@ def _labels(raw: Any, problems: list[str]) -> dict[str, dict[str, str]]:
         for term, label in list(given.items())[:1000]:
             if not isinstance(term, str) or not TERM_RE.match(term) or not isinstance(label, str):
                 continue
-            issue = html_policy.plain_text_issue(label)
+            issue = plain_text.plain_text_issue(label)
             if issue or not label.strip() or len(label) > MAX_LABEL or "\n" in label:
                 problems.append(f"the label of the {kind[:-1]} {term!r} was not used: "
                                 f"{issue[0] if issue else 'it must be one line of 1 to 80 characters'}")

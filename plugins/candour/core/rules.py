@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
-from . import body, html_policy, judgement, privacy
+from . import body, judgement, plain_text, privacy
 from .loader import Source
 from .model import FIELDS, FINISHED, NOT_ENDED, REQUIRED, _partial_date  # the same date parsing as the model
+from .options import MIN_WORDS as MIN_WORDS
+from .options import Options as Options
 from .problems import Path, Problem, format_path, quote
 
-#: Default for the plugin option `min_words`.
-MIN_WORDS = 8
 SUMMARY_WORDS = (20, 120)
 
 _WORD_RE = re.compile(r"[^\W_]+(?:['’-][^\W_]+)*")
@@ -51,15 +50,6 @@ _TEXT_FIELDS: tuple[tuple[str, tuple[str, ...] | None, bool], ...] = (
 
 #: Lists whose items are text, or fields with the text in 'text'.
 _TEXT_OR_FIELDS = frozenset({"do_differently"})
-
-
-@dataclass(frozen=True)
-class Options:
-    min_words: int = MIN_WORDS
-    #: Organisations named by other cases: an anonymised case must not mention them.
-    organisations: privacy.OrganisationNames | None = None
-    #: Whether a case may waive a judgement rule (the plugin option `waivers`).
-    allow_waivers: bool = True
 
 
 def count_words(text: str) -> int:
@@ -96,7 +86,7 @@ def check(source: Source, data: dict[str, Any], options: Options) -> list[Proble
 
 
 def _check_body(source: Source) -> Iterator[Problem]:
-    control = html_policy.control_character(source.body)
+    control = plain_text.control_character(source.body)
     if control is not None:
         yield Problem(source.file, _body_line(source, control.start()), (),
                       f"the text contains an invisible control character (U+{ord(control.group(0)):04X})",
@@ -179,7 +169,7 @@ def _check_text(source: Source, data: dict[str, Any], options: Options) -> Itera
     for path, text in text_values(data):
         if not text.strip():
             continue  # empty: the model says so ('is empty'), which is clearer than calling it a placeholder
-        issue = html_policy.plain_text_issue(text)
+        issue = plain_text.plain_text_issue(text)
         if issue is not None:
             yield source.problem(path, *issue, code="C401")
             continue

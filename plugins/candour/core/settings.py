@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StrictStr, ValidationError, field_validator
 
-from . import rules
-from .html_policy import plain_text_issue
-from .model import SLUG_RE, did_you_mean, slugify
+from .names import SLUG_RE, did_you_mean, slugify
+from .options import MIN_WORDS, Options
+from .plain_text import plain_text_issue
 from .problems import display_name
 from .vocabulary import Vocabulary, load_vocabulary
 
@@ -27,6 +27,10 @@ DEFAULT_VOCABULARY = "cases/vocabulary.yml"
 DEFAULT_NETWORK_DIR = "network"
 #: Most peers one casebook may list: each is fetched on every run of `candour federate`.
 MAX_PEERS = 200
+#: Longest one fetched file may take, from connecting to its last byte (`candour federate --timeout`).
+FETCH_TIMEOUT_SECONDS = 30.0
+#: Largest file taken from a peer: 10,000 cases are about 30 MB (`candour federate --max-mb`).
+FETCH_MAX_BYTES = 50_000_000
 #: The kinds of term a peer's mapping may fold into the index's own.
 _MAPPED_KINDS = ("regions", "services", "themes", "partners")
 CONFIG_NAMES = ("mkdocs.yml", "mkdocs.yaml", "properdocs.yml")
@@ -105,7 +109,7 @@ class PluginOptions(BaseModel):
 
     cases_dir: StrictStr = Field(DEFAULT_CASES_DIR, min_length=1, description="The folder of case files.")
     vocabulary: StrictStr = Field(DEFAULT_VOCABULARY, min_length=1, description="The vocabulary file.")
-    min_words: StrictInt = Field(rules.MIN_WORDS, ge=1, le=200,
+    min_words: StrictInt = Field(MIN_WORDS, ge=1, le=200,
                                  description="Fewest words in a setback's 'what' and a lesson.")
     search: StrictBool = Field(True, description="Build the Pagefind search index.")
     private_contact: StrictStr | None = Field(
@@ -138,7 +142,7 @@ class Settings:
     root: FsPath
     cases_dir: FsPath
     vocabulary: FsPath
-    options: rules.Options
+    options: Options
     plugin: PluginOptions = field(default_factory=PluginOptions)
     site_url: str = ""  # the casebook's own public address (mkdocs.yml's site_url), '' when not set
 
@@ -171,7 +175,7 @@ class Settings:
             # `candour federate` writes there: never outside the casebook, never over it.
             raise ConfigError(f"network_dir: {plugin.network_dir!r} must be a folder inside the casebook, like "
                               f"'{DEFAULT_NETWORK_DIR}'")
-        return cls(root, cases_dir, vocabulary, rules.Options(plugin.min_words, allow_waivers=plugin.waivers), plugin,
+        return cls(root, cases_dir, vocabulary, Options(plugin.min_words, allow_waivers=plugin.waivers), plugin,
                    site_url or "")
 
     def load_vocabulary(self) -> Vocabulary:

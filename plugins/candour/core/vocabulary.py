@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path as FsPath
 
-from . import html_policy
+from . import plain_text
 from .loader import UnreadableFile, parse_yaml, read_bytes
 from .problems import Problem
 from .taxonomy import KINDS
@@ -111,7 +111,7 @@ def _read_kind(source, kind: str, value: object, problems: list[Problem]) -> dic
             problems.append(source.problem(path, "the label must be text", "write it as 'term: Label for readers'",
             code="C902"))
             continue
-        issue = html_policy.plain_text_issue(label)
+        issue = plain_text.plain_text_issue(label)
         if issue is None and len(label.strip()) > MAX_LABEL:
             issue = (f"the label is {len(label.strip())} characters; at most {MAX_LABEL}", "shorten it")
         if issue is not None:

@@ -26,11 +26,11 @@ from urllib.parse import urljoin, urlsplit
 from .. import __version__
 from ..core import network
 from ..core.model import SCHEMA_VERSION
-from ..core.settings import PeerOption, Settings
+from ..core.settings import FETCH_MAX_BYTES, FETCH_TIMEOUT_SECONDS, PeerOption, Settings
 from ..core.vocabulary import Vocabulary
 
-TIMEOUT_SECONDS = network.FETCH_TIMEOUT_SECONDS
-MAX_BYTES = network.FETCH_MAX_BYTES
+TIMEOUT_SECONDS = FETCH_TIMEOUT_SECONDS
+MAX_BYTES = FETCH_MAX_BYTES
 MAX_REDIRECTS = 5
 #: Peers fetched at once.
 WORKERS = 8
