@@ -92,11 +92,60 @@ def test_a_named_case_that_unmasks_an_unchanged_anonymised_case_is_caught(tmp_pa
 def test_a_damaged_cache_file_is_ignored(tmp_path: Path) -> None:
     root = make_casebook(tmp_path / "book")
     first = run(root, tmp_path / "cache")
-    for damage in ("{not json", '{"format": 1, "code": "x", "facts": {}, "results": {}}', "[]", ""):
+    for damage in ("{not json", '{"format": 2, "code": "x", "facts": {}, "results": {}, "files": {}}', "[]", "",
+                   json.dumps({"format": cache_module.FORMAT, "code": cache_module.code_digest(), "facts": {},
+                               "results": {}, "files": []})):
         for file in (tmp_path / "cache").glob("*.json"):
             file.write_text(damage, encoding="utf-8")
         again = run(root, tmp_path / "cache")
         assert again[:2] == first[:2] and again[2] == 0
+
+
+def reads(root: Path, cache_dir: Path) -> tuple[list[str], int]:
+    """The problems of a run as `candour validate` finds them, and how many files it read and hashed."""
+    settings = Settings.from_options(root, {})
+    results = casebook.checks_cache(settings, cache_dir)
+    book = casebook.load(settings.cases_dir, settings.load_vocabulary(), settings.options, root=root,
+                         vocabulary_file=settings.vocabulary, cache=results)
+    results.save()
+    return [p.text() for p in book.problems], results.read
+
+
+def test_an_unchanged_file_is_known_by_its_status_and_a_rewritten_one_is_read_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stale digest can never hide an error: rewritten to the same size with its old modification time
+    put back, or replaced by a copy, a file is read again, because its status changed."""
+    monkeypatch.setattr(cache_module, "SETTLED_NS", 0)  # the files were all written just now
+    root = make_casebook(tmp_path / "book")
+    files = len(list((root / "cases").glob("*.md")))
+    assert reads(root, tmp_path / "cache")[1] == files
+    assert reads(root, tmp_path / "cache") == (reads(root, None)[0], 0)  # nothing read again, the same report
+    case = root / "cases" / "two.md"
+    case.write_text(case_text(good()), encoding="utf-8")
+    reads(root, tmp_path / "cache")
+    before = case.stat()
+    weak = case_text(good(do_differently=["Nothing."]))
+    good_text = case.read_text(encoding="utf-8")
+    weak = weak + " " * (len(good_text.encode()) - len(weak.encode()))
+    assert len(weak.encode()) == before.st_size
+    case.write_text(weak, encoding="utf-8")
+    os.utime(case, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (case.stat().st_size, case.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    problems, read = reads(root, tmp_path / "cache")
+    assert read == 1 and any(p.startswith("cases/two.md") and "C10" in p for p in problems), problems
+    # A copy in its place (another inode, the same bytes and times) is read again, and its result is found.
+    shutil.copy2(case, tmp_path / "copy.md")
+    os.replace(tmp_path / "copy.md", case)
+    assert reads(root, tmp_path / "cache") == (problems, 1)
+
+
+def test_a_file_changed_just_before_it_was_read_is_read_again(tmp_path: Path) -> None:
+    """Within the file system's clock tick a second change could leave the same status, so a file changed in
+    the seconds before it was read is not known by its status next time."""
+    root = make_casebook(tmp_path / "book")
+    files = len(list((root / "cases").glob("*.md")))
+    assert reads(root, tmp_path / "cache")[1] == files
+    assert reads(root, tmp_path / "cache")[1] == files  # all were written a moment ago: none is known yet
 
 
 def test_a_result_marked_published_with_errors_is_still_refused(tmp_path: Path) -> None:

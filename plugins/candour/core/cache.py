@@ -6,6 +6,13 @@ is checked against them), and the checking code itself (Candour's version and th
 module of `candour.core`). Change any of them and the key changes, so a stale result is never
 found: it is simply not there. The cache lives outside the casebook (in the user's cache folder),
 where a pull request cannot put results of its own.
+
+A file's digest is itself kept with what the file system says of the file (its inode, size, and times of
+last change and last change of status), as git's index does, so an unchanged file is not read again. The
+time of last change of status is set by the system on every write and cannot be set back, so a file
+rewritten to the same size with its old modification time is still read again. A file changed in the
+last few seconds before it was read is not kept: it could change again within the file system's clock
+tick and look the same.
 """
 
 from __future__ import annotations
@@ -13,7 +20,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
+import time
 from dataclasses import asdict
 from functools import cache
 from importlib import metadata
@@ -21,10 +30,13 @@ from pathlib import Path as FsPath
 from typing import Any
 
 from .. import __version__
+from .loader import UnreadableFile, read_bytes
 from .problems import Problem
 
 #: Bump when the layout of the cache file changes.
-FORMAT = 1
+FORMAT = 2
+#: A file whose last change is more recent than this before it was read is read again next time.
+SETTLED_NS = 3_000_000_000
 
 
 #: The libraries whose behaviour is part of a check: the YAML reader, the schema, the Markdown
@@ -69,8 +81,12 @@ class ResultCache:
         self.context = hashlib.sha256(f"{code_digest()}\0{context}".encode()).hexdigest()
         self.facts: dict[str, list[Any]] = {}  # a file's digest -> what other files' checks need from it
         self.results: dict[str, list[Any]] = {}  # a result's key -> [state, problems]
+        self.files: dict[str, list[Any]] = {}  # a file's path -> [inode, size, mtime, ctime, digest]
         self._old_facts: dict[str, list[Any]] = {}
         self._old_results: dict[str, list[Any]] = {}
+        self._old_files: dict[str, list[Any]] = {}
+        #: Files read and hashed in this run (the others' digests were known from their status).
+        self.read = 0
         self.hits = 0
         self._new = False  # whether this run found anything the file does not hold
         self._organisations = ("", hashlib.sha256(b"").hexdigest())
@@ -85,9 +101,35 @@ class ResultCache:
             return
         if not isinstance(data, dict) or data.get("format") != FORMAT or data.get("code") != code_digest():
             return
-        facts, results = data.get("facts"), data.get("results")
-        if isinstance(facts, dict) and isinstance(results, dict):
-            self._old_facts, self._old_results = facts, results
+        facts, results, files = data.get("facts"), data.get("results"), data.get("files")
+        if isinstance(facts, dict) and isinstance(results, dict) and isinstance(files, dict):
+            self._old_facts, self._old_results, self._old_files = facts, results, files
+
+    def digest(self, path: str) -> tuple[bytes | None, str] | None:
+        """The file's bytes, if it had to be read, and the SHA-256 of its bytes; None if it cannot be read
+        (a symbolic link, anything but a regular file, gone)."""
+        try:
+            status = os.stat(path, follow_symlinks=False)
+        except OSError:
+            return None
+        if not stat.S_ISREG(status.st_mode):
+            return None
+        seen = [status.st_ino, status.st_size, status.st_mtime_ns, status.st_ctime_ns]
+        kept = self._old_files.get(path)
+        if isinstance(kept, list) and len(kept) == 5 and kept[:4] == seen and isinstance(kept[4], str):
+            self.files[path] = kept
+            return None, kept[4]
+        now = time.time_ns()
+        try:
+            data = read_bytes(path)
+        except UnreadableFile:
+            return None
+        self.read += 1
+        digest = hashlib.sha256(data).hexdigest()
+        if max(status.st_mtime_ns, status.st_ctime_ns) < now - SETTLED_NS:
+            self.files[path] = [*seen, digest]
+            self._new = True
+        return data, digest
 
     def fact(self, digest: str) -> list[Any] | None:
         found = self._old_facts.get(digest)
@@ -127,9 +169,11 @@ class ResultCache:
         error (the next run checks again)."""
         if self.file is None:
             return
-        if not self._new and len(self.results) == len(self._old_results) and len(self.facts) == len(self._old_facts):
+        if not self._new and (len(self.results), len(self.facts), len(self.files)) == \
+                (len(self._old_results), len(self._old_facts), len(self._old_files)):
             return  # every result was found and used: the file holds exactly what it would be written with
-        data = {"format": FORMAT, "code": code_digest(), "facts": self.facts, "results": self.results}
+        data = {"format": FORMAT, "code": code_digest(), "facts": self.facts, "results": self.results,
+                "files": self.files}
         try:
             self.file.parent.mkdir(parents=True, exist_ok=True)
             text = json.dumps(data, separators=(",", ":"))  # dumps, not dump: all of it in the C encoder

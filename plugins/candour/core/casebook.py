@@ -293,7 +293,7 @@ def load(cases_dir: FsPath, vocabulary: Vocabulary, options: Options | None = No
         fact = None
         data: bytes | None = None
         if cache is not None:
-            data, digests[display] = _read(path)
+            data, digests[display] = _read(path, cache)
             fact = cache.fact(digests[display])
         if fact is None:
             source = book.sources[display] = parse_case(data, display) if data is not None \
@@ -404,14 +404,11 @@ def _check_in_worker(path: FsPath, display: str) -> Entry:
     return _check_one(path, display, *_worker)
 
 
-def _read(path: str) -> tuple[bytes | None, str]:
-    """The file's bytes (read once, for the cache's key and the parse) and their digest; a file that
-    cannot be read has no bytes and a digest that is never a cache hit."""
-    try:
-        data = read_bytes(path)
-    except UnreadableFile:
-        return None, f"unreadable:{os.urandom(8).hex()}"
-    return data, hashlib.sha256(data).hexdigest()
+def _read(path: str, cache: ResultCache) -> tuple[bytes | None, str]:
+    """The file's bytes (None when the cache knew its digest from its status, or it cannot be read) and their
+    digest; a file that cannot be read has a digest that is never a cache hit."""
+    found = cache.digest(path)
+    return found if found is not None else (None, f"unreadable:{os.urandom(8).hex()}")
 
 
 def state_of(entry: Entry) -> str:
