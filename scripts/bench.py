@@ -222,7 +222,7 @@ def search_cost(site_dir: Path, words: list[str]) -> dict[str, int]:
             sizes: list[int] = []
             page.on("requestfinished", lambda r, sizes=sizes: sizes.append(r.sizes()["responseBodySize"]))
             page.goto(f"{base}search/?q={word}")
-            page.locator(".pagefind-ui__result").first.wait_for(timeout=60_000)
+            page.locator(".candour-search__result").first.wait_for(timeout=60_000)
             page.wait_for_load_state("networkidle")
             out[word] = sum(sizes)
             context.close()

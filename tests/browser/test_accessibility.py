@@ -15,8 +15,9 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def _open_search(page: Page) -> None:
-    page.locator(".pagefind-ui__result").first.wait_for()
-    page.locator(".pagefind-ui__filter-name").first.wait_for()
+    page.locator(".candour-search__result").first.wait_for()
+    page.locator("#candour-search-filters > summary").click()
+    page.locator("#search-filter-region").wait_for()
 
 
 PAGES: dict[str, tuple[str, Callable[[Page], None] | None]] = {

@@ -90,7 +90,7 @@ def test_every_page_works_under_a_sub_path(browser: Browser, sub_path_site: str,
     # Styled: the theme's stylesheet loaded from under the sub-path, the 404 page included.
     assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
     if path.startswith("search/"):
-        expect(page.locator(".pagefind-ui__result").first).to_be_visible()
+        expect(page.locator(".candour-search__result").first).to_be_visible()
     links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
     own = [link for link in links if link.startswith("http://127.0.0.1")]
     assert own and all(link.startswith(sub_path_site) for link in own), [x for x in own if PREFIX not in x][:3]

@@ -113,7 +113,7 @@ def test_theme_counts_agree_with_the_filters_and_the_search_index(page: Page, si
                 for i, label in enumerate(index["labels"]["themes"])}
     assert {k: v for k, v in on_theme.items() if v} == listed
     page.goto(site_url + "search/?q=funding")
-    page.locator(".pagefind-ui__result").first.wait_for()
+    page.locator(".candour-search__result").first.wait_for()
     pagefind = page.evaluate("""async (bundle) => { const pf = await import(bundle + 'pagefind.js');
         return (await pf.filters()).theme; }""", site_url + "pagefind/")
     assert pagefind == {label: n for label, n in listed.items()}

@@ -144,11 +144,14 @@ def test_the_network_page_finds_cases_across_networks(federation: tuple[str, str
 def test_search_finds_another_networks_case_and_links_to_its_home(federation: tuple[str, str], reader: Page) -> None:
     index, _ = federation
     reader.goto(index + "search/?q=tenancy+sustainment+officers")
-    result = reader.locator(".pagefind-ui__result-link").first
+    result = reader.locator(".candour-search__link").first
     expect(result).to_have_text("Tenancy sustainment officers in a district council (Beta Network)")
     assert result.get_attribute("href") == index.replace("index/", "beta/cases/tenancy-officers/")
-    reader.locator(".pagefind-ui__filter-name", has_text="Network").click()
-    expect(reader.locator(".pagefind-ui__filter-value", has_text="Beta Network")).to_be_visible()
+    reader.locator("#candour-search-filters > summary").click()
+    reader.select_option("#search-filter-network", "Beta Network")
+    expect(reader.locator(".candour-search__link").first).to_have_text(
+        "Tenancy sustainment officers in a district council (Beta Network)")
+    assert "network=Beta+Network" in reader.url
 
 
 def test_a_themes_lessons_come_from_every_network(federation: tuple[str, str], reader: Page) -> None:

@@ -40,9 +40,9 @@ def test_search_a_setbacks_words_and_reach_the_case(page: Page, site_url: str) -
     page.fill("#candour-q", "information risk owners")
     page.press("#candour-q", "Enter")
     expect(page).to_have_url(re.compile(r"/search/\?q=information\+risk\+owners$"))
-    result = page.locator(".pagefind-ui__result-link").first
+    result = page.locator(".candour-search__link").first
     expect(result).to_have_text("One front door for early help referrals in Harrowfield")
-    expect(page.locator(".pagefind-ui__result-excerpt").first).to_contain_text("information risk")
+    expect(page.locator(".candour-search__excerpt").first).to_contain_text("information risk")
     result.click()
     expect(page).to_have_url(re.compile(r"/cases/shared-front-door-referrals/"))
     expect(page.locator("h1")).to_have_text("One front door for early help referrals in Harrowfield")
@@ -50,18 +50,15 @@ def test_search_a_setbacks_words_and_reach_the_case(page: Page, site_url: str) -
 
 def test_search_filters_come_from_case_metadata(page: Page, site_url: str) -> None:
     page.goto(site_url + "search/?q=funding")
-    expect(page.locator(".pagefind-ui__result").first).to_be_visible()
-    filters = page.locator(".pagefind-ui__filter-name")
-    expect(filters).to_have_count(5, timeout=15_000)  # Pagefind loads the filter data after the results
+    expect(page.locator(".candour-search__result").first).to_be_visible()
+    page.locator("#candour-search-filters > summary").click()
+    filters = page.locator("#candour-search-fields label")
+    expect(filters).to_have_count(5, timeout=15_000)
     # Shown in the finder's order (/cases/), with its labels.
-    shown = page.evaluate("""() => Array.from(document.querySelectorAll('.pagefind-ui__filter-block'))
-        .map(b => [Number(b.style.order), b.querySelector('.pagefind-ui__filter-name').textContent.trim()])""")
-    assert [name for _, name in sorted(shown)] == ["Region", "Service", "Theme", "Organisations involved", "Status"]
+    assert filters.all_inner_texts() == ["Region", "Service", "Theme", "Organisations involved", "Status"]
     # Each filter's values in the order /cases/ lists them (the vocabulary's).
-    page.locator(".pagefind-ui__filter-name", has_text="Region").click()
-    regions = page.evaluate("""() => Array.from(
-        document.querySelectorAll('.pagefind-ui__filter-value input[name=region]'))
-        .map(i => [Number(i.parentElement.style.order), i.value]).sort((a, b) => a[0] - b[0]).map(x => x[1])""")
+    regions = page.eval_on_selector("#search-filter-region",
+                                    "s => Array.from(s.options).filter(o => o.value).map(o => o.value)")
     page.goto(site_url + "cases/")
     assert page.locator(".candour-filter label").all_inner_texts()[1:] == [
         "Region", "Service", "Theme", "Organisations involved", "Status"]
@@ -72,12 +69,47 @@ def test_search_filters_come_from_case_metadata(page: Page, site_url: str) -> No
 
 def test_search_results_show_status_region_and_services(page: Page, site_url: str) -> None:
     page.goto(site_url + "search/?q=funding")
-    tags = page.locator(".pagefind-ui__result").first.locator(".pagefind-ui__result-tag")
+    tags = page.locator(".candour-search__result").first.locator(".candour-search__meta")
     expect(tags.first).to_be_visible()
     texts = " ".join(tags.all_inner_texts())
     assert "Status:" in texts and "Region:" in texts and "Services:" in texts, texts
-    excerpt = " ".join(page.locator(".pagefind-ui__result-excerpt").all_inner_texts())
+    excerpt = " ".join(page.locator(".candour-search__excerpt").all_inner_texts())
     assert "Impact:About" not in excerpt and "did:We" not in excerpt
+
+
+def test_search_fetches_the_filters_only_when_the_reader_opens_them(page: Page, site_url: str) -> None:
+    """A search fetches the index of its words and the first excerpts; the filters' data only when asked for."""
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(site_url + "search/?q=funding")
+    expect(page.locator(".candour-search__result").first).to_be_visible()
+    page.wait_for_load_state("networkidle")
+    assert any(".pf_index" in url for url in fetched) and not any(".pf_filter" in url for url in fetched)
+    assert not any("pagefind-ui" in url for url in fetched)
+    page.locator("#candour-search-filters > summary").click()
+    expect(page.locator("#search-filter-status")).to_be_visible()
+    assert any(".pf_filter" in url for url in fetched)
+
+
+def test_a_search_filter_narrows_the_results_as_its_count_says_and_can_be_shared(page: Page, site_url: str) -> None:
+    stopped = len(matching(status="stopped"))
+    page.goto(site_url + "search/?q=funding")
+    expect(page.locator(".candour-search__result").first).to_be_visible()
+    page.locator("#candour-search-filters > summary").click()
+    option = page.locator("#search-filter-theme option[value=Funding]")
+    expect(option).to_have_text(re.compile(r"^Funding \(\d+\)$"))
+    said = int(re.findall(r"\d+", option.inner_text())[0])
+    page.select_option("#search-filter-theme", "Funding")
+    expect(page.locator("#candour-search-status")).to_have_text(f"{said} result{'s' * (said != 1)} for “funding”")
+    expect(page.locator(".candour-search__result")).to_have_count(said)
+    expect(page).to_have_url(re.compile(r"/search/\?q=funding&theme=Funding$"))
+    # The address alone chooses the filters (opened, so the reader sees why the list is short), words or none.
+    page.goto(site_url + "search/?status=Stopped")
+    expect(page.locator("#candour-search-status")).to_have_text(f"{stopped} result{'s' * (stopped != 1)}")
+    expect(page.locator("#search-filter-status")).to_have_value("Stopped")
+    assert page.locator("#candour-search-filters").get_attribute("open") is not None
+    for title in page.locator(".candour-search__link").all_inner_texts():
+        assert any(case["title"] == title and case["status"] == "stopped" for case in EXAMPLES.values()), title
 
 
 def test_filter_cases_by_region_and_by_theme(page: Page, site_url: str) -> None:
@@ -158,8 +190,8 @@ def test_keyboard_only_search(page: Page, site_url: str) -> None:
     tab_to(page, "el.id === 'candour-q'", "the header search box")
     page.keyboard.type("home care")
     page.keyboard.press("Enter")
-    expect(page.locator(".pagefind-ui__result-link").first).to_be_visible()
-    tab_to(page, "el.classList.contains('pagefind-ui__result-link')", "the first search result")
+    expect(page.locator(".candour-search__link").first).to_be_visible()
+    tab_to(page, "el.classList.contains('candour-search__link')", "the first search result")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/cases/discharge-to-assess-beds/"))
 

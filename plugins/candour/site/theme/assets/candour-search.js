@@ -1,45 +1,246 @@
-/* /search/: Pagefind's UI, started with the words typed in the header box (?q=...). */
+/* /search/: results from Pagefind's index, through its JavaScript API, for the words typed in the header
+   box or here (?q=...). Only what the first results need is fetched: Pagefind's code and WebAssembly, its
+   page list, the index of the words searched and the first pages' excerpts. The filters (region, service,
+   theme, organisations, status, network) and their counts are fetched when the reader opens them, or when
+   the address already chooses one (?q=rent&region=Wales), so a search stays light at any size of casebook.
+   Filters combine as on /cases/: one value each, and each option says how many results it would leave.
+   Nothing from the index is ever parsed as HTML into the page: titles and details are set as text, and an
+   excerpt keeps only Pagefind's <mark> around the words found, rebuilt as elements. */
 (function () {
   "use strict";
-  var element = document.getElementById("candour-search");
-  if (!element || typeof PagefindUI === "undefined") return;
-  var ui = new PagefindUI({
-    element: "#candour-search",
-    bundlePath: element.getAttribute("data-bundle"),
-    showSubResults: true,
-    showImages: false,
-    resetStyles: false,
-    autofocus: true,
-    excerptLength: 45,
-    translations: { placeholder: "Search setbacks and lessons" }
-  });
-  // Pagefind lists its filters by name; show them in the finder's order (/cases/), as the finder's
-  // labels. Only the style's order changes: the UI keeps its own elements where it put them.
-  var ORDER = ["region", "service", "theme", "partner", "status"];
-  var LABELS = { partner: "Organisations involved" };
-  var values = JSON.parse(element.getAttribute("data-orders") || "{}");  // each filter's values, as /cases/ orders them
-  new MutationObserver(function () {
-    Array.prototype.forEach.call(element.querySelectorAll(".pagefind-ui__filter-block"), function (block) {
-      var name = block.querySelector(".pagefind-ui__filter-name");
-      if (!name) return;
-      var key = (name.getAttribute("data-candour-key") || name.textContent).trim().toLowerCase();
-      name.setAttribute("data-candour-key", key);
-      if (LABELS[key] && name.textContent !== LABELS[key]) name.textContent = LABELS[key];
-      block.style.order = String(ORDER.indexOf(key) + 1);
-      Array.prototype.forEach.call(block.querySelectorAll(".pagefind-ui__filter-value"), function (value) {
-        var input = value.querySelector("input");
-        var at = input && values[key] ? values[key].indexOf(input.value) : -1;
-        if (at >= 0 && value.style.order !== String(at + 1)) value.style.order = String(at + 1);
+  var root = document.getElementById("candour-search");
+  if (!root) return;
+  var bundle = root.getAttribute("data-bundle");
+  var orders = JSON.parse(root.getAttribute("data-orders") || "{}");  // each filter's values, as /cases/ orders them
+  var form = document.getElementById("candour-search-form");
+  var box = document.getElementById("candour-search-q");
+  var status = document.getElementById("candour-search-status");
+  var list = document.getElementById("candour-search-results");
+  var more = document.getElementById("candour-search-more");
+  var panel = document.getElementById("candour-search-filters");
+  var fields = document.getElementById("candour-search-fields");
+  var STEP = 10;
+  var ORDER = ["region", "service", "theme", "partner", "status", "network"];
+  var LABELS = { region: "Region", service: "Service", theme: "Theme", partner: "Organisations involved",
+                 status: "Status", network: "Network" };
+  var META = [["status", "Status"], ["region", "Region"], ["services", "Services"]];
+  var pagefind = null;
+  var selects = {};  // filter name -> its <select>, once the filters are loaded
+  var chosen = {};  // filter name -> value, from the address until the filters are loaded
+  var found = [];
+  var shown = 0;
+  var asked = 0;  // the newest search: an older one that answers late is dropped
+
+  function plural(n) { return n === 1 ? " result" : " results"; }
+
+  function engine() {
+    if (!pagefind) {
+      pagefind = import(bundle + "pagefind.js").then(function (module) {
+        return module.options({ excerptLength: 30 }).then(function () { return module; });
+      });
+    }
+    return pagefind;
+  }
+
+  // The filters chosen: on the page once they are loaded, from the address until then.
+  function choices() {
+    if (!Object.keys(selects).length) return Object.assign({}, chosen);
+    var out = {};
+    Object.keys(selects).forEach(function (name) { if (selects[name].value) out[name] = selects[name].value; });
+    return out;
+  }
+
+  function asFilters(values, without) {
+    var out = {};
+    Object.keys(values).forEach(function (name) { if (name !== without) out[name] = [values[name]]; });
+    return out;
+  }
+
+  function remember(words, values) {
+    var params = new URLSearchParams();
+    if (words) params.set("q", words);
+    Object.keys(values).forEach(function (name) { params.set(name, values[name]); });
+    var query = params.toString();
+    history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+  }
+
+  function text(tag, className, content) {
+    var element = document.createElement(tag);
+    if (className) element.className = className;
+    if (content) element.textContent = content;
+    return element;
+  }
+
+  // An excerpt as Pagefind gives it (text with <mark> around the words found): parsed in a document that is
+  // never shown and runs nothing, then rebuilt from its text alone, with a <mark> for each of Pagefind's.
+  function excerpt(html, into) {
+    var parsed = new DOMParser().parseFromString("<body>" + html, "text/html").body;
+    Array.prototype.forEach.call(parsed.childNodes, function (node) {
+      if (node.nodeName === "MARK") into.appendChild(text("mark", "", node.textContent));
+      else into.appendChild(document.createTextNode(node.textContent));
+    });
+    return into;
+  }
+
+  // Only the site's own pages and other networks' web pages are linked: never another kind of address.
+  function safe(url) {
+    try {
+      var parsed = new URL(url, location.href);
+      return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
+    } catch (e) { return null; }
+  }
+
+  function item(data) {
+    var entry = text("li", "candour-search__result");
+    var heading = text("h2", "candour-search__title");
+    var href = safe(data.url);
+    var title = (data.meta && data.meta.title) || data.url;
+    if (href) {
+      var link = text("a", "candour-search__link", title);
+      link.href = href;
+      heading.appendChild(link);
+    } else {
+      heading.textContent = title;
+    }
+    entry.appendChild(heading);
+    var details = META.filter(function (pair) { return data.meta && data.meta[pair[0]]; })
+      .map(function (pair) { return pair[1] + ": " + data.meta[pair[0]]; });
+    if (details.length) entry.appendChild(text("p", "candour-search__meta", details.join(" · ")));
+    entry.appendChild(excerpt(data.excerpt || "", text("p", "candour-search__excerpt")));
+    // The sections the words are in (Setbacks, What we'd do differently...), each a link to its place.
+    var sections = (data.sub_results || []).filter(function (sub) { return sub.url !== data.url && safe(sub.url); })
+      .slice(0, 4);
+    if (sections.length) {
+      var where = text("p", "candour-search__sections", "Found in: ");
+      sections.forEach(function (section, i) {
+        if (i) where.appendChild(document.createTextNode(", "));
+        var link = text("a", "", section.title);
+        link.href = safe(section.url);
+        where.appendChild(link);
+      });
+      entry.appendChild(where);
+    }
+    return entry;
+  }
+
+  function showMore(search) {
+    var next = found.slice(shown, shown + STEP);
+    shown += next.length;
+    more.hidden = true;
+    return Promise.all(next.map(function (result) { return result.data(); })).then(function (pages) {
+      if (search !== asked) return;
+      pages.forEach(function (data) { list.appendChild(item(data)); });
+      more.hidden = shown >= found.length;
+    });
+  }
+
+  function counts(module, words, values, answer) {
+    // Each filter's options: how many results each would leave, given the words and the other filters.
+    return Promise.all(Object.keys(selects).map(function (name) {
+      if (!values[name]) return Promise.resolve([name, answer.filters[name] || {}]);
+      return module.search(words || null, { filters: asFilters(values, name) }).then(function (other) {
+        return [name, (other && other.filters[name]) || {}];
+      });
+    })).then(function (all) {
+      all.forEach(function (pair) {
+        Array.prototype.forEach.call(selects[pair[0]].options, function (option) {
+          if (!option.value) return;
+          var n = pair[1][option.value] || 0;
+          option.textContent = option.getAttribute("data-label") + " (" + n + ")";
+          option.disabled = n === 0 && option.value !== selects[pair[0]].value;
+        });
       });
     });
-  }).observe(element, { childList: true, subtree: true });
-  var query = new URLSearchParams(location.search).get("q");
-  if (!query) return;
-  // Load the filters before the first search: searched at once, the UI sometimes showed only the
-  // filters that had loaded by then (1 page load in 20). The UI imports the same module, so it
-  // finds them loaded.
-  import(element.getAttribute("data-bundle") + "pagefind.js")
-    .then(function (pagefind) { return pagefind.filters(); })
-    .catch(function () { return null; })
-    .then(function () { ui.triggerSearch(query); });
+  }
+
+  function run() {
+    var words = box.value.trim();
+    var values = choices();
+    remember(words, values);
+    var search = ++asked;
+    if (!words && !Object.keys(values).length) {
+      list.textContent = "";
+      more.hidden = true;
+      status.textContent = "Type words to search every case's setbacks, lessons and story.";
+      return Promise.resolve();
+    }
+    if (!list.children.length) status.textContent = "Searching…";
+    return engine().then(function (module) {
+      return module.search(words || null, { filters: asFilters(values) }).then(function (answer) {
+        if (search !== asked || !answer) return;
+        found = answer.results;
+        shown = 0;
+        list.textContent = "";
+        var about = words ? " for “" + words + "”" : "";
+        status.textContent = found.length ? found.length + plural(found.length) + about
+          : "No results" + about + (Object.keys(values).length ? " with these filters" : "") + ".";
+        return Promise.all([showMore(search), counts(module, words, values, answer)]);
+      });
+    }).catch(function () {
+      if (search === asked) status.textContent = "Search could not load. Browse every case instead.";
+    });
+  }
+
+  function loadFilters() {
+    if (Object.keys(selects).length || panel.getAttribute("data-loading")) return Promise.resolve();
+    panel.setAttribute("data-loading", "true");
+    fields.textContent = "Loading the filters…";
+    return engine().then(function (module) { return module.filters(); }).then(function (all) {
+      fields.textContent = "";
+      ORDER.filter(function (name) { return all[name] && Object.keys(all[name]).length; }).forEach(function (name) {
+        var wrap = text("div", "candour-filter");
+        var label = text("label", "", LABELS[name]);
+        label.htmlFor = "search-filter-" + name;
+        var select = text("select");
+        select.id = label.htmlFor;
+        select.name = name;
+        var any = text("option", "", "Any");
+        any.value = "";
+        select.appendChild(any);
+        var known = orders[name] || [];
+        Object.keys(all[name]).sort(function (a, b) {
+          var i = known.indexOf(a), j = known.indexOf(b);
+          return (i < 0 ? known.length : i) - (j < 0 ? known.length : j) || a.localeCompare(b);
+        }).forEach(function (value) {
+          var option = text("option", "", value + " (" + all[name][value] + ")");
+          option.value = value;
+          option.setAttribute("data-label", value);
+          select.appendChild(option);
+        });
+        if (chosen[name] && all[name][chosen[name]] !== undefined) select.value = chosen[name];
+        select.addEventListener("change", run);
+        wrap.appendChild(label);
+        wrap.appendChild(select);
+        fields.appendChild(wrap);
+        selects[name] = select;
+      });
+      return run();
+    }).catch(function () {
+      panel.removeAttribute("data-loading");
+      fields.textContent = "The filters could not load.";
+    });
+  }
+
+  var timer = null;
+  box.addEventListener("input", function () {
+    clearTimeout(timer);
+    timer = setTimeout(run, 250);
+  });
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    clearTimeout(timer);
+    run();
+  });
+  more.addEventListener("click", function () { showMore(asked); });
+  panel.addEventListener("toggle", function () { if (panel.open) loadFilters(); });
+
+  var params = new URLSearchParams(location.search);
+  box.value = params.get("q") || "";
+  ORDER.forEach(function (name) { if (params.get(name)) chosen[name] = params.get(name); });
+  root.hidden = false;
+  if (Object.keys(chosen).length) {
+    panel.open = true;  // the address chooses a filter: show it, with the others
+  } else if (box.value) {
+    run();
+  }
 })();
