@@ -77,6 +77,16 @@ def test_search_results_show_status_region_and_services(page: Page, site_url: st
     assert "Impact:About" not in excerpt and "did:We" not in excerpt
 
 
+def test_search_finds_a_case_by_its_lessons_not_by_its_story(page: Page, site_url: str) -> None:
+    """By default a case is found by what it says it learned; a word only its story has finds nothing (the
+    casebook's option `search_stories` searches stories too), and the page says what is searched."""
+    page.goto(site_url + "search/?q=bottleneck")  # in one example case's story, nowhere else
+    expect(page.locator("#candour-search-status")).to_have_text("No results for “bottleneck”.")
+    assert "story is on its page" in page.locator("article").inner_text()
+    page.goto(site_url + "search/?q=beds")  # the same case's title and setbacks
+    expect(page.locator(".candour-search__link", has_text="Discharge to assess beds")).to_be_visible()
+
+
 def test_search_fetches_the_filters_only_when_the_reader_opens_them(page: Page, site_url: str) -> None:
     """A search fetches the index of its words and the first excerpts; the filters' data only when asked for."""
     fetched: list[str] = []

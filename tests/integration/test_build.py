@@ -337,6 +337,20 @@ def test_the_contribute_page_offers_the_blank_case_to_copy_and_download(example_
     assert (example_site / "maintainers" / "index.html").is_file()
 
 
+def test_a_case_story_is_searched_only_when_the_casebook_says_so(example_site: Path, tmp_path: Path) -> None:
+    story = re.compile(r'<div class="candour-story"( data-pagefind-ignore)?>\s*<(?:p|h2)[ >]')
+    default = story.search((example_site / "cases" / "discharge-to-assess-beds" / "index.html").read_text("utf-8"))
+    assert default and default.group(1)  # the story is left out of the index, the rest of the page is not
+    folder = copy_site(tmp_path, with_cases=False)
+    config = folder / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - candour:\n", "  - candour:\n      search: false\n      search_stories: true\n", 1), encoding="utf-8")
+    write_case(folder / "cases", "searched-story.md", good(), "A story of its own, searched.\n")
+    page = (build_site(folder) / "cases" / "searched-story" / "index.html").read_text(encoding="utf-8")
+    found = story.search(page)
+    assert found and not found.group(1)
+
+
 def test_last_updated_shows_only_when_it_says_something_new(tmp_path: Path) -> None:
     """Not a second copy of 'Last reviewed' (#12): only a journal entry newer than both dates shows it."""
     folder = copy_site(tmp_path, with_cases=False)

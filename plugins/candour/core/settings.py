@@ -112,6 +112,10 @@ class PluginOptions(BaseModel):
     min_words: StrictInt = Field(MIN_WORDS, ge=1, le=200,
                                  description="Fewest words in a setback's 'what' and a lesson.")
     search: StrictBool = Field(True, description="Build the Pagefind search index.")
+    search_stories: StrictBool = Field(
+        False, description="Search each case's story too, not only its title, summary, setbacks, lessons, what worked "
+                           "and updates: at 10,000 cases, about four times the download of a search and of the "
+                           "index's memory (see docs/performance.md).")
     private_contact: StrictStr | None = Field(
         None, pattern=r"^(?:mailto:)?[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}$|^https://[^\s<>\"'`\[\]()]{4,300}$",
         description="Where to send a case privately (an email address or an https:// form), shown on the "

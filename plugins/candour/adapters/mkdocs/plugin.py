@@ -219,7 +219,8 @@ class CandourPlugin(BasePlugin[CandourConfig]):
                         nav: Navigation) -> TemplateContext:
         assert self.plan is not None and self.settings is not None
         data = cast(dict[str, Any], context)  # MkDocs types the context narrowly; templates take any key
-        data.update(vocabulary=self.vocabulary, candour_search=self.settings.plugin.search)
+        data.update(vocabulary=self.vocabulary, candour_search=self.settings.plugin.search,
+                    candour_search_stories=self.settings.plugin.search_stories)
         planned = self.plan.pages.get(page.file.src_uri)
         if planned is not None:
             data.update(planned.data)

@@ -161,7 +161,7 @@
     if (!words && !Object.keys(values).length) {
       list.textContent = "";
       more.hidden = true;
-      status.textContent = "Type words to search every case's setbacks, lessons and story.";
+      status.textContent = "Type words to search every case's setbacks and lessons.";
       return Promise.resolve();
     }
     if (!list.children.length) status.textContent = "Searching…";
