@@ -296,6 +296,7 @@ def bench(n: int, with_search: bool) -> dict[str, Any]:
         plugin = re.search(r"candour: timings: checking ([\d.]+) s, planning ([\d.]+) s, Pagefind ([\d.]+) s",
                            build["output"])
         built = site / "site"
+        pagefind_peak = re.search(r"words in all, at most (\d+) MB of memory", build["output"])
         result: dict[str, Any] = {
             "cases": n,
             "validate_s": validate["seconds"],
@@ -307,6 +308,7 @@ def bench(n: int, with_search: bool) -> dict[str, Any]:
             "plugin_check_s": float(plugin.group(1)) if plugin else None,
             "plugin_pages_s": float(plugin.group(2)) if plugin else None,
             "pagefind_s": float(plugin.group(3)) if plugin else None,
+            "pagefind_peak_mb": int(pagefind_peak.group(1)) if pagefind_peak else None,
             "baseline_s": baseline["seconds"],
             "baseline_peak_rss_mb": baseline["peak_rss_mb"],
             "build_over_baseline": round(build["seconds"] / baseline["seconds"], 2),
@@ -340,7 +342,7 @@ COLUMNS = [("cases", "cases"), ("validate_s", "validate s"), ("validate_cached_s
            ("build_s", "build s"),
            ("plugin_check_s", "check s"), ("plugin_pages_s", "plugin pages s"), ("pagefind_s", "Pagefind s"),
            ("baseline_s", "baseline s"), ("build_over_baseline", "build/baseline"),
-           ("build_peak_rss_mb", "build RSS MB"), ("search_common_kb", "search common KB"),
+           ("build_peak_rss_mb", "build RSS MB"), ("pagefind_peak_mb", "Pagefind peak MB"), ("search_common_kb", "search common KB"),
            ("search_rare_kb", "search rare KB"), ("search_topic_kb", f"search '{TOPIC_WORD}' KB"),
            ("pagefind_index_mb", "index MB"), ("case_page_kb", "case page KB"),
            ("cases_index_kb", "/cases/ KB"), ("largest_theme_page_kb", "largest theme KB"),

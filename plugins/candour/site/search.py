@@ -49,6 +49,18 @@ def searchable(html: str) -> str | None:
     return f"<!doctype html>{tag.group(0)}<head><meta charset=\"utf-8\"></head><body>{html[start:end]}</body></html>"
 
 
+def _peak_memory_mb(pid: int) -> int | None:
+    """The most memory a running process has held (Linux's VmHWM), for the build's log; None elsewhere."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) // 1024
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
 class Indexer:
     """A Pagefind index being made: `add` each page as it is written, then `write` it (or `close` it unwritten).
 
@@ -144,11 +156,13 @@ class Indexer:
         try:
             words = sum(self._answer(number).get("page_word_count", 0) for number in self._pages)
             self._ask({"type": "WriteFiles", "index_id": self._index_id, "output_path": str(site_dir / "pagefind")})
+            peak = _peak_memory_mb(self._service.pid)
         except SearchIndexError as exc:
             raise SearchIndexError(f"Pagefind failed: {exc}") from None
         finally:
             self.close()
-        return f"search: Pagefind indexed {len(self._pages)} pages, {words} words in all"
+        return (f"search: Pagefind indexed {len(self._pages)} pages, {words} words in all"
+                + (f", at most {peak} MB of memory" if peak is not None else ""))
 
     def close(self) -> None:
         """Stop the service; what was not written is lost."""
