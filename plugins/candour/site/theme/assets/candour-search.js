@@ -17,6 +17,7 @@
   var status = document.getElementById("candour-search-status");
   var list = document.getElementById("candour-search-results");
   var more = document.getElementById("candour-search-more");
+  var empty = document.getElementById("candour-search-empty");
   var panel = document.getElementById("candour-search-filters");
   var fields = document.getElementById("candour-search-fields");
   var STEP = 10;
@@ -158,6 +159,7 @@
     var values = choices();
     remember(words, values);
     var search = ++asked;
+    empty.hidden = true;
     if (!words && !Object.keys(values).length) {
       list.textContent = "";
       more.hidden = true;
@@ -174,10 +176,13 @@
         var about = words ? " for “" + words + "”" : "";
         status.textContent = found.length ? found.length + plural(found.length) + about
           : "No results" + about + (Object.keys(values).length ? " with these filters" : "") + ".";
+        empty.hidden = found.length > 0;
         return Promise.all([showMore(search), counts(module, words, values, answer)]);
       });
     }).catch(function () {
-      if (search === asked) status.textContent = "Search could not load. Browse every case instead.";
+      if (search !== asked) return;
+      status.textContent = "Search could not load.";
+      empty.hidden = false;
     });
   }
 
