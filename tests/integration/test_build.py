@@ -344,11 +344,25 @@ def test_a_case_story_is_searched_only_when_the_casebook_says_so(example_site: P
     folder = copy_site(tmp_path, with_cases=False)
     config = folder / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace(
-        "  - candour:\n", "  - candour:\n      search: false\n      search_stories: true\n", 1), encoding="utf-8")
+        "  - candour:\n", "  - candour:\n      search_stories: true\n", 1), encoding="utf-8")
     write_case(folder / "cases", "searched-story.md", good(), "A story of its own, searched.\n")
-    page = (build_site(folder) / "cases" / "searched-story" / "index.html").read_text(encoding="utf-8")
+    page = (build_site(folder, strict=True) / "cases" / "searched-story" / "index.html").read_text(encoding="utf-8")
     found = story.search(page)
     assert found and not found.group(1)
+
+
+def test_a_misspelt_plugin_option_fails_a_strict_build_saying_what_was_meant(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """MkDocs' own warning ('Unrecognised configuration name') would stop a strict build before the plugin's
+    schema could say what was meant."""
+    folder = copy_site(tmp_path, with_cases=False)
+    config = folder / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - candour:\n", "  - candour:\n      search_storys: true\n", 1), encoding="utf-8")
+    with pytest.raises((PluginError, Abort)):
+        build_site(folder, strict=True)
+    assert "'search_storys' is not an option of the candour plugin (did you mean 'search_stories'?)" in caplog.text
+    assert "Unrecognised configuration name" not in caplog.text
 
 
 def test_last_updated_shows_only_when_it_says_something_new(tmp_path: Path) -> None:

@@ -148,3 +148,11 @@ def test_a_peer_address_ends_with_a_slash_and_the_snapshots_stay_inside_the_case
     (tmp_path / "linked").symlink_to(tmp_path / "real")
     with pytest.raises(ConfigError, match=r"network_dir: .* is a symbolic link"):
         Settings.from_options(tmp_path, {"peers": [PEER], "network_dir": "linked"})
+
+
+def test_the_mkdocs_plugin_declares_every_option_of_the_one_schema() -> None:
+    """MkDocs passes on only the options the plugin declares; a strict build stops on any other."""
+    from candour.adapters.mkdocs.config import CandourConfig
+    from candour.core.settings import PluginOptions
+
+    assert {name for name, _ in CandourConfig._schema} == set(PluginOptions.model_fields)

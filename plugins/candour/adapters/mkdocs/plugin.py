@@ -63,6 +63,13 @@ class CandourPlugin(BasePlugin[CandourConfig]):
         # Pagefind's time is what the build waits for it after the last page: it indexes while pages are written.
         self.timings = {"checking": 0.0, "planning": 0.0, "Pagefind": 0.0}
 
+    def load_config(self, options: dict[str, Any], config_file_path: str | None = None) -> tuple[Any, Any]:
+        errors, warnings = super().load_config(options, config_file_path)
+        # A name MkDocs does not know is left to the one schema, which refuses it in `on_config` and says what was
+        # meant ("did you mean 'search_stories'?"); MkDocs' own warning would stop a strict build first.
+        return errors, [(key, warning) for key, warning in warnings
+                        if not str(warning).startswith("Unrecognised configuration name")]
+
     # MkDocs keeps one instance of a plugin with this event for every build in a process: a build after a
     # preview starts with no preview state.
     def on_startup(self, *, command: str, dirty: bool) -> None:
