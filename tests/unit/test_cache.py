@@ -162,6 +162,18 @@ def test_a_result_marked_published_with_errors_is_still_refused(tmp_path: Path) 
     assert "with errors" in summary and " 0 with errors" not in summary
 
 
+@pytest.mark.parametrize("damaged", [["weird", []], ["published"], [None, []], ["draft", "no problems"], "error"])
+def test_a_damaged_result_is_checked_again(tmp_path: Path, damaged: object) -> None:
+    """A result the cache could not have written (a state it never writes, no problems) is not trusted."""
+    root = make_casebook(tmp_path / "book")
+    first = run(root, tmp_path / "cache")
+    file = next((tmp_path / "cache").glob("*.json"))
+    data = json.loads(file.read_text(encoding="utf-8"))
+    data["results"] = dict.fromkeys(data["results"], damaged)
+    file.write_text(json.dumps(data), encoding="utf-8")
+    assert run(root, tmp_path / "cache")[:2] == first[:2]
+
+
 def test_the_cache_lives_outside_the_casebook(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("CANDOUR_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))

@@ -35,6 +35,8 @@ from .problems import Problem
 
 #: Bump when the layout of the cache file changes.
 FORMAT = 2
+#: What a result may say of its file; anything else is a damaged cache.
+STATES = ("published", "draft", "error")
 #: A file whose last change is more recent than this before it was read is read again next time.
 SETTLED_NS = 3_000_000_000
 
@@ -149,8 +151,8 @@ class ResultCache:
 
     def result(self, key: str) -> tuple[str, list[Problem]] | None:
         found = self._old_results.get(key)
-        if not (isinstance(found, list) and len(found) == 2):
-            return None
+        if not (isinstance(found, list) and len(found) == 2 and found[0] in STATES):
+            return None  # damaged: the file is checked again
         try:
             problems = [Problem(p["file"], p["line"], tuple(p["path"]), p["message"], p["hint"], p["severity"],
                                 p["code"]) for p in found[1]]
