@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page, Route, expect
 
 from tests.conftest import VOCABULARY_FILE, example_cases
 
@@ -120,6 +120,42 @@ def test_a_search_filter_narrows_the_results_as_its_count_says_and_can_be_shared
     assert page.locator("#candour-search-filters").get_attribute("open") is not None
     for title in page.locator(".candour-search__link").all_inner_texts():
         assert any(case["title"] == title and case["status"] == "stopped" for case in EXAMPLES.values()), title
+
+
+def test_back_returns_to_the_search_before_and_more_results_take_the_keyboard(page: Page, site_url: str) -> None:
+    page.goto(site_url)
+    page.fill("#candour-q", "funding")
+    page.press("#candour-q", "Enter")
+    expect(page.locator(".candour-search__result").first).to_be_visible()
+    page.fill("#candour-search-q", "referrals")
+    page.press("#candour-search-q", "Enter")
+    expect(page).to_have_url(re.compile(r"/search/\?q=referrals$"))
+    page.locator("#candour-search-filters > summary").click()
+    page.select_option("#search-filter-status", "Stopped")
+    expect(page).to_have_url(re.compile(r"/search/\?q=referrals&status=Stopped$"))
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/search/\?q=referrals$"))
+    expect(page.locator("#search-filter-status")).to_have_value("")
+    page.go_back()
+    expect(page).to_have_url(re.compile(r"/search/\?q=funding$"))
+    expect(page.locator("#candour-search-q")).to_have_value("funding")
+    expect(page.locator("#candour-search-status")).to_contain_text("for “funding”")
+    # More results than a page shows (two to a page here, where the site shows ten): the first of the next
+    # ones takes the keyboard, and the button goes when all are shown.
+    def two_to_a_page(route: Route) -> None:
+        script = route.fetch().text()
+        assert "var STEP = 10;" in script
+        route.fulfill(body=script.replace("var STEP = 10;", "var STEP = 2;"), content_type="text/javascript")
+
+    page.route("**/candour-search.js", two_to_a_page)
+    page.goto(site_url + "search/?q=funding")
+    expect(page.locator(".candour-search__result")).to_have_count(2)
+    page.locator("#candour-search-more").press("Enter")
+    expect(page.locator(".candour-search__link").nth(2)).to_be_focused()
+    while page.locator("#candour-search-more").is_visible():
+        page.locator("#candour-search-more").click()
+    said = int(page.locator("#candour-search-status").inner_text().split()[0])
+    expect(page.locator(".candour-search__result")).to_have_count(said)
 
 
 def test_filter_cases_by_region_and_by_theme(page: Page, site_url: str) -> None:

@@ -259,7 +259,7 @@ def test_home_puts_search_and_the_ways_in_before_the_newest_cases(example_site: 
     text = " ".join(page_text(example_site / "index.html").split())
     newest = max(EXAMPLES.values(), key=lambda data: str(data["published"]))
     assert "Newest cases" in text and " ".join(newest["title"].split()) in text
-    order = [raw.index(marker) for marker in ('role="search" action="search/"', 'id="browse-themes"',
+    order = [raw.index(marker) for marker in ('class="candour-home-search" role="search"', 'id="browse-themes"',
                                                 'id="browse-services"', 'id="browse-regions"', 'id="newest"',
                                                 "How to contribute a case")]
     assert order == sorted(order)

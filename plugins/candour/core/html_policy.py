@@ -291,12 +291,3 @@ def too_much_markup(text: str, starts: list[int]) -> Finding | None:
                     return Finding(line_of(starts, match.start()),
                                    f"the case has more than {limit:,} {what}: its HTML was not checked", hint)
     return None
-
-
-_FACET_DROPPED = {ord(c): " " for c in '<>,:"\\'}
-
-
-def search_facet(label: str) -> str:
-    """A label as a search filter value: the search interface writes filter values into the page as
-    HTML, after the indexer has decoded them, so what reaches it has no markup characters at all."""
-    return " ".join(label.replace("&", " and ").translate(_FACET_DROPPED).split())

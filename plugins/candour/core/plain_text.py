@@ -41,3 +41,12 @@ def plain_text_issue(text: str) -> tuple[str, str] | None:
         return (f"{match.group(0)!r} is HTML code, but this is plain text: it would show exactly as typed",
                 f"write the character itself ({shown!r})" if shown != match.group(0) else "remove it")
     return None
+
+
+_FACET_DROPPED = {ord(c): " " for c in '<>,:"\\'}
+
+
+def search_facet(label: str) -> str:
+    """A label as a search filter value: no markup characters, and none that Pagefind's filter syntax reads
+    (`key:value, key:value`). Two labels of one kind must not give the same value (the vocabulary's check)."""
+    return " ".join(label.replace("&", " and ").translate(_FACET_DROPPED).split())

@@ -98,6 +98,7 @@ def _read_kind(source, kind: str, value: object, problems: list[Problem]) -> dic
                                        "each term is a page of the site: keep the list to the terms readers use",
                                        code="C902"))
         return out
+    facets: dict[str, str] = {}  # each label as a search filter shows it -> its term
     for key, term, label in items:
         path = (kind, key)
         if not isinstance(term, str) or not TERM_RE.match(term):
@@ -120,5 +121,13 @@ def _read_kind(source, kind: str, value: object, problems: list[Problem]) -> dic
                 hint = "remove the tag: a label is plain text, shown as typed"
             problems.append(source.problem(path, message, hint, code="C902"))
             continue
+        facet = plain_text.search_facet(label)
+        if facet in facets:
+            problems.append(source.problem(
+                path, f"the label {label.strip()!r} is the same as the label of '{facets[facet]}' in search's "
+                      f"filters (both read {facet!r}), so readers could not tell the two apart",
+                "give each term a label of its own", code="C902"))
+            continue
+        facets[facet] = term
         out[term] = label.strip()
     return out

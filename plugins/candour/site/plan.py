@@ -18,9 +18,9 @@ from typing import Any, TypedDict
 from ..core import casebook, codes
 from ..core.body import Body, Heading, render
 from ..core.casebook import Casebook, Entry
-from ..core.html_policy import search_facet
 from ..core.model import Case, case_schema, lesson_text
 from ..core.network import Network, PeerCase, network_json
+from ..core.plain_text import search_facet
 from ..core.settings import PluginOptions
 from ..core.taxonomy import BY_KIND, TAXONOMIES
 from ..core.vocabulary import Vocabulary

@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from typing import Any, TypedDict
 
-from ..core import html_policy
+from ..core import plain_text
 from ..core.model import ONGOING, STATUS_LABELS, Case, last_updated, lesson_text, lesson_themes
 from ..core.network import PeerCase
 from ..core.taxonomy import BY_FIELD, BY_KIND
@@ -113,7 +113,7 @@ def period(case: Case) -> str:
 
 def term_view(vocabulary: Vocabulary, kind: str, term: str) -> TermView:
     label = vocabulary.label(kind, term)
-    return {"term": term, "label": label, "facet": html_policy.search_facet(label)}
+    return {"term": term, "label": label, "facet": plain_text.search_facet(label)}
 
 
 def _terms(vocabulary: Vocabulary, kind: str, terms: list[str]) -> list[TermView]:
@@ -293,7 +293,7 @@ def _values(view: CaseSummary, case_field: str) -> list[TermView]:
 
 def search_orders(vocabulary: Vocabulary) -> dict[str, list[str]]:
     """For each search filter, its values (as the search index holds them) in the order /cases/ lists them."""
-    orders = {BY_FIELD[key].param: [html_policy.search_facet(vocabulary.label(_kind(key), term))
+    orders = {BY_FIELD[key].param: [plain_text.search_facet(vocabulary.label(_kind(key), term))
                                     for term in vocabulary.allowed(_kind(key))] for key in FACET_FIELDS}
     return {**orders, "status": list(STATUS_LABELS.values())}
 

@@ -57,13 +57,20 @@
     return out;
   }
 
-  function remember(words, values) {
+  // The search in the address: a new entry for a search the reader asked for (so Back returns to the one
+  // before), the same entry while they type.
+  function remember(words, values, how) {
     var params = new URLSearchParams();
     if (words) params.set("q", words);
     Object.keys(values).forEach(function (name) { params.set(name, values[name]); });
     var query = params.toString();
-    history.replaceState(null, "", location.pathname + (query ? "?" + query : ""));
+    var address = location.pathname + (query ? "?" + query : "");
+    if (how === "push" && address !== location.pathname + location.search) history.pushState(null, "", address);
+    else if (how !== "none") history.replaceState(null, "", address);
   }
+
+  // MkDocs' permalink sign (¶) after each heading is not part of what a result says.
+  function plain(value) { return String(value || "").replace(/\u00b6/g, "").trim(); }
 
   function text(tag, className, content) {
     var element = document.createElement(tag);
@@ -77,8 +84,8 @@
   function excerpt(html, into) {
     var parsed = new DOMParser().parseFromString("<body>" + html, "text/html").body;
     Array.prototype.forEach.call(parsed.childNodes, function (node) {
-      if (node.nodeName === "MARK") into.appendChild(text("mark", "", node.textContent));
-      else into.appendChild(document.createTextNode(node.textContent));
+      if (node.nodeName === "MARK") into.appendChild(text("mark", "", plain(node.textContent)));
+      else into.appendChild(document.createTextNode(node.textContent.replace(/\u00b6/g, "")));
     });
     return into;
   }
@@ -115,7 +122,7 @@
       var where = text("p", "candour-search__sections", "Found in: ");
       sections.forEach(function (section, i) {
         if (i) where.appendChild(document.createTextNode(", "));
-        var link = text("a", "", section.title);
+        var link = text("a", "", plain(section.title));
         link.href = safe(section.url);
         where.appendChild(link);
       });
@@ -124,14 +131,18 @@
     return entry;
   }
 
-  function showMore(search) {
+  // The next results; `focus` (the reader asked for more) moves the keyboard to the first of them.
+  function showMore(search, focus) {
     var next = found.slice(shown, shown + STEP);
     shown += next.length;
     more.hidden = true;
     return Promise.all(next.map(function (result) { return result.data(); })).then(function (pages) {
       if (search !== asked) return;
-      pages.forEach(function (data) { list.appendChild(item(data)); });
+      var items = pages.map(item);
+      items.forEach(function (entry) { list.appendChild(entry); });
       more.hidden = shown >= found.length;
+      var first = focus && items[0] && items[0].querySelector("a");
+      if (first) first.focus();
     });
   }
 
@@ -154,10 +165,10 @@
     });
   }
 
-  function run() {
+  function run(how) {
     var words = box.value.trim();
     var values = choices();
-    remember(words, values);
+    remember(words, values, how);
     var search = ++asked;
     empty.hidden = true;
     if (!words && !Object.keys(values).length) {
@@ -213,13 +224,13 @@
           select.appendChild(option);
         });
         if (chosen[name] && all[name][chosen[name]] !== undefined) select.value = chosen[name];
-        select.addEventListener("change", run);
+        select.addEventListener("change", function () { run("push"); });
         wrap.appendChild(label);
         wrap.appendChild(select);
         fields.appendChild(wrap);
         selects[name] = select;
       });
-      return run();
+      return run("none");
     }).catch(function () {
       panel.removeAttribute("data-loading");
       fields.textContent = "The filters could not load.";
@@ -229,23 +240,31 @@
   var timer = null;
   box.addEventListener("input", function () {
     clearTimeout(timer);
-    timer = setTimeout(run, 250);
+    timer = setTimeout(function () { run("replace"); }, 250);
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     clearTimeout(timer);
-    run();
+    run("push");
   });
-  more.addEventListener("click", function () { showMore(asked); });
+  more.addEventListener("click", function () { showMore(asked, true); });
   panel.addEventListener("toggle", function () { if (panel.open) loadFilters(); });
 
-  var params = new URLSearchParams(location.search);
-  box.value = params.get("q") || "";
-  ORDER.forEach(function (name) { if (params.get(name)) chosen[name] = params.get(name); });
-  root.hidden = false;
-  if (Object.keys(chosen).length) {
-    panel.open = true;  // the address chooses a filter: show it, with the others
-  } else if (box.value) {
-    run();
+  // The search the address describes: on arrival, and on Back and Forward.
+  function restore() {
+    var params = new URLSearchParams(location.search);
+    box.value = params.get("q") || "";
+    chosen = {};
+    ORDER.forEach(function (name) { if (params.get(name)) chosen[name] = params.get(name); });
+    Object.keys(selects).forEach(function (name) { selects[name].value = chosen[name] || ""; });
+    if (Object.keys(chosen).length && !panel.open) {
+      panel.open = true;  // the address chooses a filter: show it, with the others (opening it searches)
+    } else {
+      run("none");
+    }
   }
+
+  window.addEventListener("popstate", restore);
+  root.hidden = false;
+  restore();
 })();
