@@ -146,7 +146,7 @@
     });
   }
 
-  function counts(module, words, values, answer) {
+  function counts(module, words, values, answer, search) {
     // Each filter's options: how many results each would leave, given the words and the other filters.
     return Promise.all(Object.keys(selects).map(function (name) {
       if (!values[name]) return Promise.resolve([name, answer.filters[name] || {}]);
@@ -154,6 +154,7 @@
         return [name, (other && other.filters[name]) || {}];
       });
     })).then(function (all) {
+      if (search !== asked) return;  // a newer search has its own counts
       all.forEach(function (pair) {
         Array.prototype.forEach.call(selects[pair[0]].options, function (option) {
           if (!option.value) return;
@@ -188,7 +189,7 @@
         status.textContent = found.length ? found.length + plural(found.length) + about
           : "No results" + about + (Object.keys(values).length ? " with these filters" : "") + ".";
         empty.hidden = found.length > 0;
-        return Promise.all([showMore(search), counts(module, words, values, answer)]);
+        return Promise.all([showMore(search), counts(module, words, values, answer, search)]);
       });
     }).catch(function () {
       if (search !== asked) return;
