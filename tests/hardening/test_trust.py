@@ -125,7 +125,7 @@ def test_a_linked_vocabulary_file_is_refused(tmp_path: Path) -> None:
 @pytest.mark.parametrize("slug", sorted(casebook.RESERVED_SLUGS))
 def test_names_the_site_uses_are_refused(tmp_path: Path, vocabulary: Vocabulary, slug: str) -> None:
     write_case(tmp_path, f"{slug}.md")
-    entry = casebook.check_file(tmp_path / f"{slug}.md", vocabulary, casebook.rules.Options(), tmp_path)
+    entry = casebook.check_file(tmp_path / f"{slug}.md", vocabulary, casebook.Options(), tmp_path)
     assert entry.case is None
     assert entry.problems[0].message == f"the file name '{slug}.md' is taken by a page the site makes"
 
