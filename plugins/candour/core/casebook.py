@@ -182,10 +182,10 @@ def _terms_of(entry: Entry) -> set[tuple[str, str]]:
 def check_file(path: FsPath, vocabulary: Vocabulary, options: Options, root: FsPath | None = None,
                source: Source | None = None) -> Entry:
     """Check one case file, its name included; `source` is the file already read, if it has been."""
-    display = display_name(path, root)
-    source = source or read_case(path, display)
     from .validation import check_source
 
+    display = display_name(path, root)
+    source = source or read_case(path, display)
     case, problems = check_source(source, vocabulary, options)
     slug = path.stem
     if not SLUG_RE.match(slug):
