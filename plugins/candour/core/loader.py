@@ -107,13 +107,13 @@ def read_bytes(path: str | os.PathLike[str], limit: int = MAX_BYTES) -> bytes:
         # is read is still cut at the limit (a buffer of the limit's size for every file costs more than
         # reading it).
         pieces: list[bytes] = []
-        wanted = limit + 1
-        while wanted > 0:
-            asked = min(wanted, max(status.st_size + 1, 1 << 16))
+        got = 0
+        while got <= limit:
+            asked = min(limit + 1 - got, max(status.st_size + 1, 1 << 16))
             piece = os.read(descriptor, asked)
             pieces.append(piece)
-            wanted -= len(piece)
-            if not piece or (len(piece) < asked and limit + 1 - wanted >= status.st_size):
+            got += len(piece)
+            if not piece or (len(piece) < asked and got >= status.st_size):
                 break  # at the end: a short read once the size it said is read, without asking again
     finally:
         os.close(descriptor)

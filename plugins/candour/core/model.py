@@ -25,9 +25,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from .names import SLUG_RE as SLUG_RE
-from .names import did_you_mean as did_you_mean
-from .names import slugify as slugify
+from .names import did_you_mean
 from .problems import quote
 from .vocabulary import Vocabulary
 

@@ -28,7 +28,8 @@ from pydantic import ValidationError
 
 from . import plain_text, rules
 from .loader import Source
-from .model import SCHEMA_VERSION, SLUG_RE, Case, did_you_mean
+from .model import SCHEMA_VERSION, Case
+from .names import SLUG_RE, did_you_mean
 from .problems import Problem, format_path
 from .settings import PeerOption, Settings
 from .taxonomy import BY_KIND, KINDS, TAXONOMIES

@@ -9,7 +9,8 @@ from pydantic import BaseModel, ValidationError
 
 from . import rules, waivers, yaml_hints
 from .loader import Source
-from .model import LESSON_FORMS, STATUSES, Case, Lesson, Setback, did_you_mean
+from .model import LESSON_FORMS, STATUSES, Case, Lesson, Setback
+from .names import did_you_mean
 from .problems import Path, Problem, format_path, quote
 from .vocabulary import Vocabulary
 

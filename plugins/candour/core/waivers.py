@@ -22,7 +22,7 @@ from typing import Any
 
 from . import codes, judgement, rules
 from .loader import Source
-from .model import did_you_mean
+from .names import did_you_mean
 from .problems import Path, Problem, format_path, quote
 
 #: What a waiver's 'field' calls the text below the front-matter.

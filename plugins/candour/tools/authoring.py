@@ -20,7 +20,8 @@ from frontmatter.default_handlers import BaseHandler, YAMLHandler
 
 from ..core import html_policy
 from ..core.body import check as check_body
-from ..core.model import FINISHED, STATUSES, slugify
+from ..core.model import FINISHED, STATUSES
+from ..core.names import slugify
 from ..core.taxonomy import KINDS
 from ..core.vocabulary import Vocabulary
 

@@ -19,7 +19,8 @@ import re
 import yaml
 
 from ..core.casebook import RESERVED_SLUGS
-from ..core.model import ATTRIBUTIONS, STATUS_LABELS, STATUSES, slugify
+from ..core.model import ATTRIBUTIONS, STATUS_LABELS, STATUSES
+from ..core.names import slugify
 from ..core.taxonomy import KINDS
 from ..core.vocabulary import Vocabulary
 from . import authoring
